@@ -1,0 +1,29 @@
+import type { Handle, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { getTextDirection } from '$lib/paraglide/runtime';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { openDatabase } from '$lib/server/db';
+import { readSession } from '$lib/server/auth/session';
+
+/** Migrations (and the demo seed on an empty database) run before the first request. */
+export const init: ServerInit = async () => {
+	await openDatabase();
+};
+
+const handleLocale: Handle = ({ event, resolve }) =>
+	paraglideMiddleware(event.request, ({ request, locale }) => {
+		event.request = request;
+		return resolve(event, {
+			transformPageChunk: ({ html }) =>
+				html.replace('%paraglide.lang%', locale).replace('%paraglide.dir%', getTextDirection(locale))
+		});
+	});
+
+const handleSession: Handle = async ({ event, resolve }) => {
+	const session = await readSession(event.cookies);
+	event.locals.person = session?.person ?? null;
+	event.locals.sessionId = session?.id ?? null;
+	return resolve(event);
+};
+
+export const handle: Handle = sequence(handleSession, handleLocale);

@@ -1,0 +1,31 @@
+/** Bodies of the passkey endpoints under /api/auth, shared by the browser and the server. */
+import { z } from 'zod';
+import { personSchema } from './entities';
+
+export const signUpStartSchema = z.object({
+	displayName: z.string().trim().min(1).max(80),
+	email: z.email().trim().toLowerCase().max(254)
+});
+export type SignUpStart = z.infer<typeof signUpStartSchema>;
+
+/** The credential JSON from @simplewebauthn/browser; its inner fields are checked by the verifier. */
+export const credentialResponseSchema = z.looseObject({
+	id: z.string().min(1).max(1024),
+	rawId: z.string().min(1).max(1024),
+	type: z.literal('public-key'),
+	response: z.looseObject({ clientDataJSON: z.string().max(10_000) }),
+	clientExtensionResults: z.record(z.string(), z.unknown()).default({})
+});
+
+export const verifyRequestSchema = z.object({ response: credentialResponseSchema });
+
+/** Who the session belongs to: enough for the device to open offline as that person. */
+export const sessionPersonSchema = personSchema.pick({
+	id: true,
+	displayName: true,
+	email: true,
+	roles: true
+});
+export type SessionPerson = z.infer<typeof sessionPersonSchema>;
+
+export const meResponseSchema = z.object({ person: sessionPersonSchema.nullable() });

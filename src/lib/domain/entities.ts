@@ -1,0 +1,142 @@
+/**
+ * The core entities of Gather, as they travel between server and device. One schema each,
+ * used to validate what the server sends in a pull and what the client stores in IndexedDB.
+ * Timestamps are ISO-8601 strings in UTC; calendar dates are `YYYY-MM-DD`.
+ * `version` is the server version that last wrote the row (0 for a row only on this device).
+ */
+import { z } from 'zod';
+import { ACTIVITY_TYPES, AREAS } from './taxonomy';
+
+export const ROLES = ['member', 'volunteer', 'organizer', 'mentor', 'moderator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PRIVACY_LEVELS = ['private', 'community', 'public'] as const;
+export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
+
+const id = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+const calendarDate = z.iso.date();
+const version = z.number().int().nonnegative();
+
+/** An http(s) link; other schemes (javascript:, data:) are refused. */
+export const webLink = z
+	.url({ protocol: /^https?$/, hostname: z.regexes.domain })
+	.max(2000);
+
+export const personSchema = z.object({
+	id,
+	displayName: z.string().trim().min(1).max(80),
+	email: z.email().max(254).nullable(),
+	pronouns: z.string().max(40).nullable(),
+	bio: z.string().max(2000).nullable(),
+	city: z.string().max(100).nullable(),
+	country: z.string().length(2).nullable(),
+	roles: z.array(z.enum(ROLES)),
+	createdAt: timestamp,
+	version
+});
+export type Person = z.infer<typeof personSchema>;
+
+export const EVENT_VISIBILITY = ['public', 'community', 'invite'] as const;
+
+export const eventSchema = z.object({
+	id,
+	title: z.string().trim().min(1).max(200),
+	description: z.string().max(10000),
+	startsAt: timestamp,
+	endsAt: timestamp,
+	timezone: z.string().min(1).max(64),
+	venue: z.string().max(300).nullable(),
+	onlineLink: webLink.nullable(),
+	area: z.enum(AREAS).nullable(),
+	capacity: z.number().int().positive().nullable(),
+	visibility: z.enum(EVENT_VISIBILITY),
+	organizerIds: z.array(id),
+	cancelled: z.boolean(),
+	version
+});
+export type GatherEvent = z.infer<typeof eventSchema>;
+
+export const REGISTRATION_STATUS = ['registered', 'waitlisted', 'cancelled'] as const;
+
+/** A registration is the ticket: its `ticketCode` is what the door scans. */
+export const registrationSchema = z.object({
+	id,
+	eventId: id,
+	personId: id,
+	status: z.enum(REGISTRATION_STATUS),
+	ticketCode: z.string().min(8).max(512),
+	createdAt: timestamp,
+	version
+});
+export type Registration = z.infer<typeof registrationSchema>;
+
+/** One check-in per (event, person): the earliest time wins, every recording device is kept. */
+export const checkInSchema = z.object({
+	eventId: id,
+	personId: id,
+	checkedInAt: timestamp,
+	deviceIds: z.array(id).min(1),
+	recordedBy: id,
+	version
+});
+export type CheckIn = z.infer<typeof checkInSchema>;
+
+export const contributionDescription = z.string().trim().min(1).max(500);
+
+/** Contributions are append-only: logged once, never merged. */
+export const contributionSchema = z.object({
+	id,
+	personId: id,
+	area: z.enum(AREAS),
+	activityType: z.enum(ACTIVITY_TYPES),
+	description: contributionDescription,
+	happenedOn: calendarDate,
+	link: webLink.nullable(),
+	eventId: id.nullable(),
+	createdAt: timestamp,
+	version
+});
+export type Contribution = z.infer<typeof contributionSchema>;
+
+export const badgeSchema = z.object({
+	id,
+	slug: z.string().regex(/^[a-z0-9-]{2,64}$/),
+	name: z.string().min(1).max(100),
+	description: z.string().max(2000),
+	criteria: z.string().max(2000),
+	imageUrl: z.string().max(2000).nullable(),
+	version
+});
+export type Badge = z.infer<typeof badgeSchema>;
+
+/** One award per (badge, person). */
+export const awardSchema = z.object({
+	badgeId: id,
+	personId: id,
+	awardedAt: timestamp,
+	awardedBy: id.nullable(),
+	evidence: z.string().max(2000).nullable(),
+	version
+});
+export type Award = z.infer<typeof awardSchema>;
+
+/** Reason codes for a mutation the server refused; each has a translated message. */
+export const REJECTION_REASONS = ['forbidden', 'invalid', 'conflict', 'not_found', 'unknown'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+/** A write the server refused: kept, synced back to its author and shown until dismissed. */
+export const rejectedMutationSchema = z.object({
+	id,
+	personId: id,
+	deviceId: id,
+	mutationId: z.number().int().positive(),
+	name: z.string().max(100),
+	args: z.unknown(),
+	reason: z.enum(REJECTION_REASONS),
+	detail: z.string().max(1000).nullable(),
+	rejectedAt: timestamp,
+	dismissed: z.boolean(),
+	version
+});
+export type RejectedMutation = z.infer<typeof rejectedMutationSchema>;

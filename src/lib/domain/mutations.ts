@@ -1,0 +1,99 @@
+/**
+ * The mutation registry: every write in Gather is one of these, defined once here (name, zod
+ * arguments, authorization, domain rules) and applied by both sides: locally on Dexie
+ * (src/lib/client/mutations.ts) and on the server on Drizzle (src/lib/server/sync/apply.ts).
+ * Both appliers are typed against this registry, so a mutation without an implementation on
+ * either side does not compile.
+ */
+import { z } from 'zod';
+import type { Actor } from './actor';
+import { contributionDescription, webLink } from './entities';
+import { decodeHlc } from './hlc';
+import { canDismissRejection, canLogContribution } from './permissions';
+import { MutationRejected } from './rejection';
+import { ACTIVITY_TYPES, AREAS } from './taxonomy';
+
+/** What an applier knows besides the arguments. */
+export interface MutationContext {
+	actor: Actor;
+	deviceId: string;
+	mutationId: number;
+	/** The hybrid logical clock of the mutation, made on the device when it was written. */
+	hlc: string;
+}
+
+interface MutationDefinition<Args extends z.ZodType> {
+	args: Args;
+	/** Role-level permission, decided from the actor and the arguments alone. */
+	authorize(actor: Actor, args: z.infer<Args>): boolean;
+	/** Domain rules that hold on both sides; throw MutationRejected when broken. */
+	check?(args: z.infer<Args>, context: MutationContext): void;
+}
+
+function define<Args extends z.ZodType>(definition: MutationDefinition<Args>) {
+	return definition;
+}
+
+/** The latest calendar date (YYYY-MM-DD) anyone on Earth can have at `millis`: UTC+14. */
+export function latestCalendarDate(millis: number): string {
+	return new Date(millis + 14 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** The moment a mutation was written, from its clock; used as the rows' creation time. */
+export function mutationTime(context: Pick<MutationContext, 'hlc'>): string {
+	const hlc = decodeHlc(context.hlc);
+	if (!hlc) throw new MutationRejected('invalid', 'clock');
+	return new Date(hlc.millis).toISOString();
+}
+
+export const logContributionArgs = z.object({
+	id: z.uuid(),
+	area: z.enum(AREAS),
+	activityType: z.enum(ACTIVITY_TYPES),
+	description: contributionDescription,
+	happenedOn: z.iso.date(),
+	link: webLink.nullable()
+});
+export type LogContributionArgs = z.infer<typeof logContributionArgs>;
+
+export const mutations = {
+	'contribution.log': define({
+		args: logContributionArgs,
+		authorize: (actor) => canLogContribution(actor),
+		check(args, context) {
+			const written = decodeHlc(context.hlc);
+			if (!written) throw new MutationRejected('invalid', 'clock');
+			if (args.happenedOn > latestCalendarDate(written.millis))
+				throw new MutationRejected('invalid', 'happenedOn in the future');
+		}
+	}),
+	'rejection.dismiss': define({
+		args: z.object({ id: z.uuid() }),
+		// Ownership of the rejected write is checked where the row is read.
+		authorize: (actor) => canDismissRejection(actor, actor.personId)
+	})
+} as const;
+
+export type MutationName = keyof typeof mutations;
+export type MutationArgs<Name extends MutationName> = z.infer<(typeof mutations)[Name]['args']>;
+
+export function isMutationName(name: string): name is MutationName {
+	return Object.hasOwn(mutations, name);
+}
+
+/**
+ * Validate, authorize and check a mutation as both sides do before applying it.
+ * Returns the parsed arguments or throws MutationRejected.
+ */
+export function prepareMutation<Name extends MutationName>(
+	name: Name,
+	rawArgs: unknown,
+	context: MutationContext
+): MutationArgs<Name> {
+	const definition = mutations[name] as unknown as MutationDefinition<z.ZodType>;
+	const parsed = definition.args.safeParse(rawArgs);
+	if (!parsed.success) throw new MutationRejected('invalid', z.prettifyError(parsed.error));
+	if (!definition.authorize(context.actor, parsed.data)) throw new MutationRejected('forbidden');
+	definition.check?.(parsed.data, context);
+	return parsed.data as MutationArgs<Name>;
+}

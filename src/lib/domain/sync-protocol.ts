@@ -1,0 +1,89 @@
+/**
+ * The wire contract of /api/sync/push and /api/sync/pull, validated with the same schemas on
+ * both sides. See docs/architecture.md for the protocol.
+ */
+import { z } from 'zod';
+import {
+	awardSchema,
+	badgeSchema,
+	checkInSchema,
+	contributionSchema,
+	eventSchema,
+	personSchema,
+	registrationSchema,
+	rejectedMutationSchema
+} from './entities';
+
+export const MAX_PUSH_BATCH = 500;
+export const PULL_PAGE_SIZE = 1000;
+
+export const pushedMutationSchema = z.object({
+	mutationId: z.number().int().positive(),
+	name: z.string().min(1).max(100),
+	args: z.unknown(),
+	hlc: z.string().min(1).max(100)
+});
+export type PushedMutation = z.infer<typeof pushedMutationSchema>;
+
+export const pushRequestSchema = z.object({
+	deviceId: z.uuid(),
+	mutations: z.array(pushedMutationSchema).max(MAX_PUSH_BATCH)
+});
+export type PushRequest = z.infer<typeof pushRequestSchema>;
+
+export const pushResponseSchema = z.object({
+	/** The highest mutationId of this device the server has processed (applied or rejected). */
+	lastMutationId: z.number().int().nonnegative(),
+	applied: z.number().int().nonnegative(),
+	rejected: z.number().int().nonnegative(),
+	/** True when the server stopped at a gap in mutationIds: the client must resend from lastMutationId + 1. */
+	gap: z.boolean()
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
+
+export const pullRequestSchema = z.object({
+	deviceId: z.uuid(),
+	/** The server version the device has everything up to; 0 for a fresh device. */
+	cursor: z.number().int().nonnegative(),
+	limit: z.number().int().min(1).max(5000).optional()
+});
+export type PullRequest = z.infer<typeof pullRequestSchema>;
+
+/** The tables a device mirrors, keyed as in Dexie. */
+export const pullChangesSchema = z.object({
+	people: z.array(personSchema),
+	events: z.array(eventSchema),
+	registrations: z.array(registrationSchema),
+	checkIns: z.array(checkInSchema),
+	contributions: z.array(contributionSchema),
+	badges: z.array(badgeSchema),
+	awards: z.array(awardSchema),
+	rejectedMutations: z.array(rejectedMutationSchema)
+});
+export type PullChanges = z.infer<typeof pullChangesSchema>;
+export type SyncedTable = keyof PullChanges;
+export const SYNCED_TABLES = Object.keys(pullChangesSchema.shape) as SyncedTable[];
+
+export const pullResponseSchema = z.object({
+	/** Pass this back as the next cursor. */
+	cursor: z.number().int().nonnegative(),
+	/** More pages follow: pull again at once with the new cursor. */
+	more: z.boolean(),
+	/** The device's cursor was unknown to the server: drop the mirrored tables, then apply. */
+	reset: z.boolean(),
+	/**
+	 * This device's last processed mutationId, read in the same snapshot as the rows. Only
+	 * the last page (more = false) may be used to acknowledge outbox entries: only then are
+	 * all the rows those mutations wrote delivered.
+	 */
+	lastMutationId: z.number().int().nonnegative(),
+	changes: pullChangesSchema
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
+
+/** The body of every 4xx/5xx JSON answer. */
+export const apiErrorSchema = z.object({
+	error: z.string(),
+	message: z.string()
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;

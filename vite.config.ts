@@ -1,0 +1,82 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			emitTsDeclarations: true,
+			// The offline app has no per-locale URLs: the choice lives in a cookie, read on both sides.
+			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
+		}),
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'generateSW',
+			// The user decides when a new version takes over (no silent skipWaiting).
+			registerType: 'prompt',
+			// Registered by src/lib/client/pwa.svelte.ts through workbox-window.
+			injectRegister: false,
+			manifest: {
+				id: '/',
+				name: 'Gather',
+				short_name: 'Gather',
+				description: 'Your volunteer community, in your pocket — online or off.',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				orientation: 'portrait',
+				background_color: '#fbf8f3',
+				theme_color: '#1f5f5b',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+					{
+						src: '/icons/icon-maskable-512.png',
+						sizes: '512x512',
+						type: 'image/png',
+						purpose: 'maskable'
+					}
+				]
+			},
+			workbox: {
+				globPatterns: [
+					'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}',
+					'prerendered/**/*.{html,json}'
+				],
+				// Every app route is rendered in the browser: offline, a navigation gets the shell.
+				navigateFallback: '/shell',
+				navigateFallbackDenylist: [/^\/api\//],
+				cleanupOutdatedCaches: true
+			},
+			devOptions: { enabled: false }
+		})
+	],
+	test: {
+		expect: { requireAssertions: true },
+		projects: [
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'unit',
+					environment: 'node',
+					include: ['src/**/*.{test,spec}.ts'],
+					exclude: ['src/lib/server/**']
+				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'server',
+					environment: 'node',
+					include: ['src/lib/server/**/*.{test,spec}.ts'],
+					// PGlite start-up and real PostgreSQL are slow-ish; keep one file at a time per worker.
+					testTimeout: 30_000,
+					hookTimeout: 60_000
+				}
+			}
+		]
+	}
+});
