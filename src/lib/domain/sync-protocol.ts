@@ -83,7 +83,8 @@ export type PullResponse = z.infer<typeof pullResponseSchema>;
 
 /** The body of every 4xx/5xx JSON answer. */
 export const apiErrorSchema = z.object({
-	error: z.string(),
+	/** A stable code where the client acts on it (e.g. email_taken). */
+	error: z.string().optional(),
 	message: z.string()
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
