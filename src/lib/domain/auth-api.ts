@@ -19,6 +19,41 @@ export const credentialResponseSchema = z.looseObject({
 
 export const verifyRequestSchema = z.object({ response: credentialResponseSchema });
 
+const base64url = z
+	.string()
+	.max(100_000)
+	.regex(/^[A-Za-z0-9_-]*$/);
+const authenticatorAttachment = z.enum(['platform', 'cross-platform']).optional();
+
+/** A new passkey (startRegistration's answer), typed as the server verifier expects it. */
+export const registrationResponseSchema = credentialResponseSchema.extend({
+	authenticatorAttachment,
+	response: z.looseObject({
+		clientDataJSON: base64url,
+		attestationObject: base64url,
+		authenticatorData: base64url.optional(),
+		transports: z.array(z.string().max(32)).max(10).optional(),
+		publicKeyAlgorithm: z.number().int().optional(),
+		publicKey: base64url.optional()
+	})
+});
+export const signUpVerifySchema = z.object({ response: registrationResponseSchema });
+
+/** Sign-in needs no input (discoverable passkeys); the body is still checked to be a JSON object. */
+export const signInStartSchema = z.object({});
+
+/** A passkey assertion (startAuthentication's answer). */
+export const authenticationResponseSchema = credentialResponseSchema.extend({
+	authenticatorAttachment,
+	response: z.looseObject({
+		clientDataJSON: base64url,
+		authenticatorData: base64url,
+		signature: base64url,
+		userHandle: base64url.optional()
+	})
+});
+export const signInVerifySchema = z.object({ response: authenticationResponseSchema });
+
 /** Who the session belongs to: enough for the device to open offline as that person. */
 export const sessionPersonSchema = personSchema.pick({
 	id: true,

@@ -1,0 +1,13 @@
+import type { RequestHandler } from './$types';
+import { signUpVerifySchema } from '$lib/domain/auth-api';
+import { openDatabase } from '$lib/server/db';
+import { readBody } from '$lib/server/http';
+import { authResponse } from '$lib/server/auth/failure';
+import { finishSignUp } from '$lib/server/auth/webauthn';
+
+/** Verify the new passkey, then create the person, the credential and a session together. */
+export const POST: RequestHandler = async ({ request, cookies, url }) => {
+	const { response } = await readBody(request, signUpVerifySchema);
+	const db = await openDatabase();
+	return authResponse(async () => ({ person: await finishSignUp(db, cookies, url, response) }));
+};
