@@ -55,7 +55,7 @@ function setSessionCookie(cookies: CookieJar, token: string, expiresAt: Date): v
 		httpOnly: true,
 		sameSite: 'lax',
 		secure: !dev,
-		maxAge: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000))
+		maxAge: Math.max(0, Math.round((expiresAt.getTime() - Date.now()) / 1000))
 	});
 }
 
