@@ -1,0 +1,184 @@
+/**
+ * Fill an empty database with the demo community of seed-data.ts. Dates are relative to now,
+ * so the upcoming event stays upcoming whenever a fresh database is made. Ids are fixed, so
+ * two fresh databases hold the same people.
+ */
+import { count } from 'drizzle-orm';
+import type { Database } from './index';
+import * as schema from './schema';
+import { SEED_AWARDS, SEED_BADGES, SEED_CONTRIBUTIONS, SEED_PEOPLE } from './seed-data';
+import { nextVersion } from './versions';
+
+const DAY = 24 * 3600 * 1000;
+
+/** A fixed, valid UUIDv7-shaped id: `kind` tells the tables apart in a log, `n` the row. */
+export function seedId(kind: number, n: number): string {
+	const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
+	return `0190c0de-${hex(kind, 4)}-7000-8000-${hex(n, 12)}`;
+}
+
+const personId = (index: number) => seedId(1, index + 1);
+const badgeId = (slug: string) =>
+	seedId(5, SEED_BADGES.findIndex((badge) => badge.slug === slug) + 1);
+export const SEED_UPCOMING_EVENT_ID = seedId(2, 1);
+export const SEED_PAST_EVENT_ID = seedId(2, 2);
+/** The organizer's phone that recorded the past event's check-ins. */
+const SEED_DOOR_DEVICE_ID = seedId(9, 1);
+
+/** Midnight UTC `days` days from `now` (negative: in the past), plus `hours`. */
+function dayAt(now: Date, days: number, hours: number): Date {
+	const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+	return new Date(midnight + days * DAY + hours * 3600 * 1000);
+}
+
+/** `Lucía Fernández` → `lucia`: the seeded email addresses. */
+function asciiFirstName(displayName: string): string {
+	const [first = 'person'] = displayName.split(' ');
+	return first
+		.normalize('NFD')
+		.replace(/[^a-zA-Z]/g, '')
+		.toLowerCase();
+}
+
+/** Seed when the people table is empty. Returns whether it did. */
+export async function seedDatabase(db: Database, now = new Date()): Promise<boolean> {
+	const [before] = await db.select({ people: count() }).from(schema.people);
+	if ((before?.people ?? 0) > 0) return false;
+
+	return db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		// Re-checked under the version lock: two servers starting together seed once.
+		const [again] = await tx.select({ people: count() }).from(schema.people);
+		if ((again?.people ?? 0) > 0) return false;
+
+		await tx.insert(schema.people).values(
+			SEED_PEOPLE.map(([displayName, pronouns, city, country, roles, bio], index) => ({
+				id: personId(index),
+				displayName,
+				email: `${asciiFirstName(displayName)}@example.org`,
+				pronouns,
+				bio,
+				city,
+				country,
+				roles,
+				createdAt: dayAt(now, -400 + index * 23, 9),
+				version
+			}))
+		);
+
+		await tx.insert(schema.events).values([
+			{
+				id: SEED_UPCOMING_EVENT_ID,
+				title: 'Localization Sprint Madrid',
+				description:
+					'A day of translating and reviewing together: bring a laptop, we bring coffee and tortilla. ' +
+					'New translators welcome — mentors pair with you all day.',
+				startsAt: dayAt(now, 10, 8),
+				endsAt: dayAt(now, 10, 16),
+				timezone: 'Europe/Madrid',
+				venue: 'Impact Hub Madrid, Calle de la Alameda 22',
+				onlineLink: null,
+				area: 'localization',
+				capacity: 40,
+				visibility: 'public',
+				organizerIds: [personId(1), personId(2)],
+				createdAt: dayAt(now, -12, 10),
+				version
+			},
+			{
+				id: SEED_PAST_EVENT_ID,
+				title: 'Open Source Onboarding Night Tokyo',
+				description:
+					'Lightning talks and a hands-on hour: everyone leaves with a first patch or translation.',
+				startsAt: dayAt(now, -24, 9),
+				endsAt: dayAt(now, -24, 12),
+				timezone: 'Asia/Tokyo',
+				venue: 'Shibuya Community Hall, Room 3',
+				onlineLink: 'https://meet.example.org/onboarding-night',
+				area: 'education',
+				capacity: 25,
+				visibility: 'community',
+				organizerIds: [personId(2)],
+				createdAt: dayAt(now, -50, 3),
+				version
+			}
+		]);
+
+		const upcoming = [1, 2, 5, 7, 8, 10];
+		const past = [2, 3, 4, 6, 11];
+		await tx.insert(schema.registrations).values([
+			...upcoming.map((index, n) => ({
+				id: seedId(3, n + 1),
+				eventId: SEED_UPCOMING_EVENT_ID,
+				personId: personId(index),
+				status: 'registered' as const,
+				ticketCode: `SEED-${seedId(3, n + 1)}`,
+				createdAt: dayAt(now, -11 + n, 14),
+				version
+			})),
+			...past.map((index, n) => ({
+				id: seedId(3, 100 + n),
+				eventId: SEED_PAST_EVENT_ID,
+				personId: personId(index),
+				status: 'registered' as const,
+				ticketCode: `SEED-${seedId(3, 100 + n)}`,
+				createdAt: dayAt(now, -45 + n, 1),
+				version
+			}))
+		]);
+
+		// Everyone but the last registrant came to the past event.
+		await tx.insert(schema.checkIns).values(
+			past.slice(0, -1).map((index, n) => ({
+				eventId: SEED_PAST_EVENT_ID,
+				personId: personId(index),
+				checkedInAt: new Date(dayAt(now, -24, 9).getTime() + (n * 4 + 2) * 60_000),
+				deviceIds: [SEED_DOOR_DEVICE_ID],
+				recordedBy: personId(2),
+				version
+			}))
+		);
+
+		await tx.insert(schema.contributions).values(
+			SEED_CONTRIBUTIONS.map(
+				([index, area, activityType, description, link, daysAgo, atPastEvent], n) => {
+					const happened = dayAt(now, -daysAgo, 0);
+					return {
+						id: seedId(4, n + 1),
+						personId: personId(index),
+						area,
+						activityType,
+						description,
+						happenedOn: happened.toISOString().slice(0, 10),
+						link,
+						eventId: atPastEvent ? SEED_PAST_EVENT_ID : null,
+						createdAt: new Date(happened.getTime() + (18 + (n % 5)) * 3600 * 1000),
+						version
+					};
+				}
+			)
+		);
+
+		await tx
+			.insert(schema.badges)
+			.values(
+				SEED_BADGES.map((badge) => ({ id: badgeId(badge.slug), ...badge, imageUrl: null, version }))
+			);
+
+		await tx.insert(schema.awards).values(
+			SEED_AWARDS.map(([slug, index, awardedBy, evidence], n) => ({
+				badgeId: badgeId(slug),
+				personId: personId(index),
+				awardedAt: dayAt(now, -60 + n * 6, 12),
+				awardedBy: awardedBy === null ? null : personId(awardedBy),
+				evidence,
+				version
+			}))
+		);
+
+		console.info(
+			`Seeded a demo community: ${SEED_PEOPLE.length} people, 2 events, ${SEED_CONTRIBUTIONS.length} contributions, ${SEED_BADGES.length} badges (set GATHER_SEED=off to start empty)`
+		);
+		return true;
+	});
+}

@@ -1,0 +1,47 @@
+/** The sync endpoints' edges: no session → 401, anything malformed → 400, never a 500. */
+import { isHttpError } from '@sveltejs/kit';
+import { describe, expect, it } from 'vitest';
+import { newId } from '$lib/domain/ids';
+import { POST as pull } from '../../../routes/api/sync/pull/+server';
+import { POST as push } from '../../../routes/api/sync/push/+server';
+
+/** Either endpoint; each is typed to its own route, so the spec only needs it callable. */
+type Handler = (event: never) => Response | Promise<Response>;
+const signedIn: App.Locals = {
+	person: { id: newId(), displayName: 'Ana', email: 'ana@example.org', roles: ['member'] },
+	sessionId: 'session'
+};
+
+/** Call an endpoint with just what it reads; return the HTTP status it ends with. */
+async function statusOf(handler: Handler, body: string, locals: App.Locals): Promise<number> {
+	const request = new Request('http://localhost/api/sync', {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body
+	});
+	try {
+		const response = await handler({ request, locals } as never);
+		return response.status;
+	} catch (failure) {
+		if (isHttpError(failure)) return failure.status;
+		throw failure;
+	}
+}
+
+describe.each([
+	['push', push, JSON.stringify({ deviceId: newId(), mutations: [] })],
+	['pull', pull, JSON.stringify({ deviceId: newId(), cursor: 0 })]
+] as const)('POST /api/sync/%s', (_name, handler, validBody) => {
+	it('answers 401 without a session', async () => {
+		expect(await statusOf(handler, validBody, { person: null, sessionId: null })).toBe(401);
+	});
+
+	it('answers 400 to a body that is not JSON', async () => {
+		expect(await statusOf(handler, '{"deviceId":', signedIn)).toBe(400);
+	});
+
+	it('answers 400 to JSON of the wrong shape', async () => {
+		expect(await statusOf(handler, JSON.stringify({ deviceId: 'not-a-uuid' }), signedIn)).toBe(400);
+		expect(await statusOf(handler, '[]', signedIn)).toBe(400);
+	});
+});
