@@ -1,6 +1,48 @@
 import { defineConfig } from '@playwright/test';
 
+const PORT = Number(process.env.E2E_PORT ?? 4319);
+const ORIGIN = `http://localhost:${PORT}`;
+
+/**
+ * End-to-end tests drive the built app (adapter-node, embedded PGlite in a throwaway folder)
+ * in Debian's Chromium — never a downloaded browser.
+ */
 export default defineConfig({
-	webServer: { command: 'npm run build && npm run preview', port: 4173 },
-	testMatch: '**/*.e2e.{ts,js}'
+	testDir: 'tests',
+	testMatch: '**/*.e2e.ts',
+	outputDir: 'test-results',
+	workers: 1,
+	timeout: 90_000,
+	expect: { timeout: 15_000 },
+	reporter: process.env.CI ? 'list' : [['list']],
+	use: {
+		baseURL: ORIGIN,
+		serviceWorkers: 'allow',
+		viewport: { width: 360, height: 780 },
+		launchOptions: {
+			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync'
+			]
+		}
+	},
+	webServer: {
+		command: 'rm -rf tests/.output/pglite && npm run build && node build',
+		url: `${ORIGIN}/api/auth/me`,
+		env: {
+			PORT: String(PORT),
+			ORIGIN,
+			PGLITE_DIR: 'tests/.output/pglite',
+			GATHER_SEED: 'on'
+		},
+		reuseExistingServer: false,
+		timeout: 240_000,
+		stdout: 'pipe'
+	}
 });

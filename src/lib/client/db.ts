@@ -1,0 +1,112 @@
+/**
+ * The device's database: a mirror of what the server lets this person see, the outbox of
+ * writes not yet acknowledged, and sync metadata. One database per signed-in person, so
+ * signing in as someone else on a shared phone never mixes (or loses) anyone's pending writes.
+ */
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type {
+	Award,
+	Badge,
+	CheckIn,
+	Contribution,
+	GatherEvent,
+	Person,
+	Registration,
+	RejectedMutation
+} from '$lib/domain/entities';
+import type { MutationName } from '$lib/domain/mutations';
+
+/** A local write waiting for the server. `mutationId` increases by exactly 1 per device. */
+export interface OutboxEntry {
+	mutationId: number;
+	name: MutationName;
+	args: unknown;
+	hlc: string;
+	createdAt: string;
+}
+
+export interface MetaValues {
+	/** This browser profile's id for this person, registered with the server on first push. */
+	deviceId: string;
+	/** The last mutationId handed out; the next write takes this + 1. */
+	mutationCounter: number;
+	/** The highest mutationId the server said it processed (pushes resume after it). */
+	pushedThrough: number;
+	/** The server version this device has every visible row up to. */
+	cursor: number;
+	/** The last hybrid logical clock value used on this device. */
+	hlc: string;
+	/** When the last full sync (push + pull) finished, ISO. */
+	lastSyncedAt: string;
+}
+export type MetaKey = keyof MetaValues;
+
+interface MetaRow {
+	key: MetaKey;
+	value: MetaValues[MetaKey];
+}
+
+export class GatherDatabase extends Dexie {
+	people!: EntityTable<Person, 'id'>;
+	events!: EntityTable<GatherEvent, 'id'>;
+	registrations!: EntityTable<Registration, 'id'>;
+	checkIns!: Table<CheckIn, [string, string]>;
+	contributions!: EntityTable<Contribution, 'id'>;
+	badges!: EntityTable<Badge, 'id'>;
+	awards!: Table<Award, [string, string]>;
+	rejectedMutations!: EntityTable<RejectedMutation, 'id'>;
+	outbox!: EntityTable<OutboxEntry, 'mutationId'>;
+	meta!: Table<MetaRow, MetaKey>;
+
+	constructor(name: string) {
+		super(name);
+		this.version(1).stores({
+			people: 'id',
+			events: 'id, startsAt',
+			registrations: 'id, eventId, personId',
+			checkIns: '[eventId+personId], personId',
+			contributions: 'id, [personId+happenedOn], version',
+			badges: 'id, slug',
+			awards: '[badgeId+personId], personId',
+			rejectedMutations: 'id, personId',
+			outbox: 'mutationId',
+			meta: 'key'
+		});
+	}
+
+	/** The tables mirrored from the server, in the order of the pull contract. */
+	get mirroredTables() {
+		return [
+			this.people,
+			this.events,
+			this.registrations,
+			this.checkIns,
+			this.contributions,
+			this.badges,
+			this.awards,
+			this.rejectedMutations
+		];
+	}
+
+	async getMeta<Key extends MetaKey>(key: Key): Promise<MetaValues[Key] | undefined> {
+		const row = await this.meta.get(key);
+		return row?.value as MetaValues[Key] | undefined;
+	}
+
+	async setMeta<Key extends MetaKey>(key: Key, value: MetaValues[Key]): Promise<void> {
+		await this.meta.put({ key, value });
+	}
+
+	/** The device id, made on first use inside whatever transaction is running. */
+	async deviceId(): Promise<string> {
+		const existing = await this.getMeta('deviceId');
+		if (existing) return existing;
+		const created = crypto.randomUUID();
+		await this.setMeta('deviceId', created);
+		return created;
+	}
+}
+
+export function databaseName(personId: string): string {
+	return `gather-${personId}`;
+}

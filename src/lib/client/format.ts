@@ -1,0 +1,48 @@
+/** Dates and numbers through Intl, in the active locale. */
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** A calendar date (YYYY-MM-DD) as the person reads it; the date has no time zone. */
+export function formatCalendarDate(date: string): string {
+	return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(
+		new Date(`${date}T00:00:00Z`)
+	);
+}
+
+export function formatNumber(value: number): string {
+	return new Intl.NumberFormat(getLocale()).format(value);
+}
+
+export function formatDateTime(iso: string): string {
+	return new Intl.DateTimeFormat(getLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
+		new Date(iso)
+	);
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+	['day', 86_400_000],
+	['hour', 3_600_000],
+	['minute', 60_000]
+];
+
+/** "2 minutes ago", "just now"-ish ("now"), in the active locale. */
+export function formatRelative(iso: string, now = Date.now()): string {
+	const format = new Intl.RelativeTimeFormat(getLocale(), { numeric: 'auto' });
+	const elapsed = new Date(iso).getTime() - now;
+	for (const [unit, size] of UNITS) {
+		if (Math.abs(elapsed) >= size) return format.format(Math.round(elapsed / size), unit);
+	}
+	return format.format(0, 'second');
+}
+
+/** Today's date on this device's calendar, YYYY-MM-DD. */
+export function localToday(offsetDays = 0, now = new Date()): string {
+	const day = new Date(now.getFullYear(), now.getMonth(), now.getDate() + offsetDays);
+	const month = String(day.getMonth() + 1).padStart(2, '0');
+	return `${day.getFullYear()}-${month}-${String(day.getDate()).padStart(2, '0')}`;
+}
+
+/** The name of a locale in its own language ("español", "العربية"). */
+export function localeName(locale: string): string {
+	const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
+	return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+}

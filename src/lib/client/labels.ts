@@ -1,0 +1,49 @@
+/** Translated names of the taxonomy, rejection reasons and sync failures, checked for completeness by the compiler. */
+import type { RejectionReason } from '$lib/domain/entities';
+import type { ActivityType, Area } from '$lib/domain/taxonomy';
+import { m } from '$lib/paraglide/messages';
+import type { SyncFailure } from './sync/transport';
+
+export const areaLabels: Record<Area, () => string> = {
+	community: m.area_community,
+	localization: m.area_localization,
+	development: m.area_development,
+	documentation: m.area_documentation,
+	design: m.area_design,
+	education: m.area_education,
+	events: m.area_events,
+	marketing: m.area_marketing,
+	support: m.area_support,
+	testing: m.area_testing
+};
+
+export const activityLabels: Record<ActivityType, () => string> = {
+	organized_event: m.activity_organized_event,
+	gave_talk: m.activity_gave_talk,
+	translated: m.activity_translated,
+	wrote_code: m.activity_wrote_code,
+	wrote_docs: m.activity_wrote_docs,
+	reviewed: m.activity_reviewed,
+	mentored: m.activity_mentored,
+	answered_questions: m.activity_answered_questions,
+	wrote_post: m.activity_wrote_post,
+	tested: m.activity_tested,
+	designed: m.activity_designed,
+	other: m.activity_other
+};
+
+export const reasonLabels: Record<RejectionReason, () => string> = {
+	forbidden: m.reason_forbidden,
+	invalid: m.reason_invalid,
+	conflict: m.reason_conflict,
+	not_found: m.reason_not_found,
+	unknown: m.reason_unknown
+};
+
+export const syncFailureLabels: Record<SyncFailure, () => string> = {
+	offline: m.sync_failure_offline,
+	server: m.sync_failure_server,
+	forbidden: m.sync_failure_forbidden,
+	rejected: m.sync_failure_rejected,
+	unauthorized: m.sync_failure_unauthorized
+};

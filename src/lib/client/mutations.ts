@@ -1,0 +1,117 @@
+/**
+ * The device side of the mutation registry (src/lib/domain/mutations.ts): how each mutation
+ * applies to Dexie, how its optimistic effects are undone when the server refused it, and
+ * `runMutation`, the one way screens write: domain rows, outbox entry and counters commit in
+ * a single IndexedDB transaction, or nothing does.
+ */
+import type { Actor } from '$lib/domain/actor';
+import { decodeHlc, encodeHlc, tickHlc } from '$lib/domain/hlc';
+import {
+	mutationTime,
+	prepareMutation,
+	type MutationArgs,
+	type MutationContext,
+	type MutationName
+} from '$lib/domain/mutations';
+import { MutationRejected } from '$lib/domain/rejection';
+import type { GatherDatabase, OutboxEntry } from './db';
+
+interface LocalMutation<Name extends MutationName> {
+	/** Apply on the device. Must be idempotent: it runs again on every rebase until acknowledged. */
+	apply(db: GatherDatabase, args: MutationArgs<Name>, context: MutationContext): Promise<void>;
+	/** Undo what `apply` did when the server refused the mutation (its rows never reached the server). */
+	discard(db: GatherDatabase, args: MutationArgs<Name>): Promise<void>;
+}
+
+const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
+	'contribution.log': {
+		async apply(db, args, context) {
+			const existing = await db.contributions.get(args.id);
+			// Already confirmed by the server: the pulled row is the truth.
+			if (existing && existing.version > 0) return;
+			if (existing && existing.personId !== context.actor.personId)
+				throw new MutationRejected('conflict');
+			await db.contributions.put({
+				...args,
+				personId: context.actor.personId,
+				eventId: null,
+				createdAt: mutationTime(context),
+				version: 0
+			});
+		},
+		async discard(db, args) {
+			const row = await db.contributions.get(args.id);
+			if (row && row.version === 0) await db.contributions.delete(args.id);
+		}
+	},
+	'rejection.dismiss': {
+		async apply(db, args) {
+			await db.rejectedMutations.update(args.id, { dismissed: true });
+		},
+		async discard() {
+			// The next pull carries the server's value of `dismissed`.
+		}
+	}
+};
+
+function localMutation<Name extends MutationName>(name: Name): LocalMutation<Name> {
+	return localMutations[name] as LocalMutation<Name>;
+}
+
+/**
+ * Write locally and queue for the server, atomically. Throws MutationRejected (nothing
+ * written) when the arguments break a domain rule, exactly as the server would refuse them.
+ */
+export async function runMutation<Name extends MutationName>(
+	db: GatherDatabase,
+	actor: Actor,
+	name: Name,
+	args: MutationArgs<Name>
+): Promise<OutboxEntry> {
+	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
+		const deviceId = await db.deviceId();
+		const mutationId = ((await db.getMeta('mutationCounter')) ?? 0) + 1;
+		const previous = await db.getMeta('hlc');
+		const hlc = encodeHlc(
+			tickHlc(previous ? decodeHlc(previous) : null, Date.now(), deviceId.slice(0, 8))
+		);
+		const context: MutationContext = { actor, deviceId, mutationId, hlc };
+		const parsed = prepareMutation(name, args, context);
+		await localMutation(name).apply(db, parsed, context);
+		const entry: OutboxEntry = {
+			mutationId,
+			name,
+			args: parsed,
+			hlc,
+			createdAt: new Date().toISOString()
+		};
+		await db.outbox.add(entry);
+		await db.meta.bulkPut([
+			{ key: 'mutationCounter', value: mutationId },
+			{ key: 'hlc', value: hlc }
+		]);
+		return entry;
+	});
+}
+
+/** Re-apply a queued mutation over freshly pulled rows (inside the caller's transaction). */
+export async function reapplyEntry(
+	db: GatherDatabase,
+	actor: Actor,
+	deviceId: string,
+	entry: OutboxEntry
+): Promise<void> {
+	const context: MutationContext = { actor, deviceId, mutationId: entry.mutationId, hlc: entry.hlc };
+	try {
+		const args = prepareMutation(entry.name, entry.args, context);
+		await localMutation(entry.name).apply(db, args as never, context);
+	} catch (error) {
+		// A pending write that no longer applies locally stays queued: the server decides.
+		if (!(error instanceof MutationRejected)) throw error;
+	}
+}
+
+/** Undo the optimistic effects of an acknowledged mutation the server did not keep. */
+export async function discardEntry(db: GatherDatabase, entry: OutboxEntry): Promise<void> {
+	await localMutation(entry.name).discard(db, entry.args as never);
+}

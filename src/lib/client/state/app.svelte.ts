@@ -1,0 +1,164 @@
+/**
+ * The app's shared state on the device: who is signed in, their database, the sync engine and
+ * its report. Screens read it and write only through `mutate`, which goes through the
+ * mutation registry.
+ */
+import { liveQuery } from 'dexie';
+import type { Actor } from '$lib/domain/actor';
+import type { SessionPerson } from '$lib/domain/auth-api';
+import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import { fetchMe, signOut as endSession } from '../auth';
+import { rememberAccount, rememberedAccount } from '../account';
+import { databaseName, GatherDatabase } from '../db';
+import { runMutation } from '../mutations';
+import { SyncEngine, type SyncReport } from '../sync/engine';
+import { httpTransport } from '../sync/transport';
+
+const IDLE_REPORT: SyncReport = {
+	syncing: false,
+	failure: null,
+	errorMessage: null,
+	lastSyncedAt: null,
+	received: 0
+};
+
+class AppState {
+	#person = $state.raw<SessionPerson | null>(null);
+	#database = $state.raw<GatherDatabase | null>(null);
+	#report = $state.raw<SyncReport>(IDLE_REPORT);
+	#pending = $state(0);
+	#ready = $state(false);
+	#online = $state(true);
+	#engine: SyncEngine | null = null;
+	#unwatch: (() => void) | null = null;
+	#starting: Promise<void> | null = null;
+
+	get person() {
+		return this.#person;
+	}
+	get database() {
+		return this.#database;
+	}
+	get report() {
+		return this.#report;
+	}
+	get pending() {
+		return this.#pending;
+	}
+	/** True once the remembered account (if any) is open. */
+	get ready() {
+		return this.#ready;
+	}
+	/** Online as far as Gather can tell: the browser says so and the last sync reached the server. */
+	get online() {
+		return this.#online && this.#report.failure !== 'offline';
+	}
+	/** The server no longer accepts this device's session: queued writes wait for a sign-in. */
+	get needsSignIn() {
+		return this.#report.failure === 'unauthorized';
+	}
+	get actor(): Actor | null {
+		return this.#person ? { personId: this.#person.id, roles: this.#person.roles } : null;
+	}
+
+	/** Open the remembered account; then ask the server whether the session still holds. */
+	start(): Promise<void> {
+		this.#starting ??= this.#start();
+		return this.#starting;
+	}
+
+	async #start() {
+		this.#online = navigator.onLine;
+		addEventListener('online', () => (this.#online = true));
+		addEventListener('offline', () => (this.#online = false));
+		const remembered = rememberedAccount();
+		if (remembered) await this.#open(remembered);
+		this.#ready = true;
+		if (navigator.onLine) await this.#confirmSession();
+	}
+
+	async #confirmSession() {
+		let current: SessionPerson | null;
+		try {
+			current = await fetchMe();
+		} catch {
+			return; // offline or server away: keep working as the remembered person
+		}
+		if (current && current.id !== this.#person?.id) await this.#open(current);
+		else if (current) this.#remember(current);
+	}
+
+	/** A passkey sign-in or sign-up succeeded. */
+	async signedIn(person: SessionPerson): Promise<void> {
+		if (person.id === this.#person?.id) {
+			this.#remember(person);
+			await this.#engine?.syncNow();
+			return;
+		}
+		await this.#open(person);
+	}
+
+	async signOut(): Promise<void> {
+		await endSession().catch(() => {});
+		const database = this.#database;
+		const pending = database ? await database.outbox.count() : 0;
+		this.#close();
+		rememberAccount(null);
+		this.#person = null;
+		// A shared phone keeps nobody's data, except writes not yet synced: those wait in their
+		// owner's database until they sign in here again.
+		if (database && pending === 0) await database.delete();
+	}
+
+	async mutate<Name extends MutationName>(name: Name, args: MutationArgs<Name>): Promise<void> {
+		const actor = this.actor;
+		if (!this.#database || !actor) throw new Error('Not signed in');
+		await runMutation(this.#database, actor, name, args);
+		this.#engine?.afterWrite();
+	}
+
+	syncNow(): Promise<void> {
+		return this.#engine?.syncNow() ?? Promise.resolve();
+	}
+
+	#remember(person: SessionPerson) {
+		this.#person = person;
+		rememberAccount(person);
+	}
+
+	async #open(person: SessionPerson) {
+		this.#close();
+		this.#remember(person);
+		const database = new GatherDatabase(databaseName(person.id));
+		await database.open();
+		await database.transaction('rw', database.meta, () => database.deviceId());
+		this.#database = database;
+		const subscription = liveQuery(() => database.outbox.count()).subscribe({
+			next: (count) => (this.#pending = count)
+		});
+		const engine = new SyncEngine(
+			database,
+			{ personId: person.id, roles: person.roles },
+			httpTransport,
+			(report) => (this.#report = report)
+		);
+		this.#engine = engine;
+		this.#unwatch = () => {
+			subscription.unsubscribe();
+			engine.stop();
+		};
+		engine.start();
+	}
+
+	#close() {
+		this.#unwatch?.();
+		this.#unwatch = null;
+		this.#engine = null;
+		this.#database?.close();
+		this.#database = null;
+		this.#report = IDLE_REPORT;
+		this.#pending = 0;
+	}
+}
+
+export const app = new AppState();

@@ -1,0 +1,27 @@
+import { liveQuery } from 'dexie';
+import type { GatherDatabase } from '../db';
+import { app } from './app.svelte';
+
+/**
+ * A Dexie liveQuery as reactive state: `current` is replaced (never mutated) each time the
+ * rows behind the query change — in this tab, another tab, or by a sync. Create it while a
+ * component initialises; it follows the signed-in person's database.
+ */
+export class LiveQuery<T> {
+	current = $state.raw<T | undefined>(undefined);
+
+	constructor(query: (database: GatherDatabase) => Promise<T>) {
+		$effect(() => {
+			const database = app.database;
+			if (!database) {
+				this.current = undefined;
+				return;
+			}
+			const subscription = liveQuery(() => query(database)).subscribe({
+				next: (value) => (this.current = value),
+				error: (error: unknown) => console.error('liveQuery failed', error)
+			});
+			return () => subscription.unsubscribe();
+		});
+	}
+}

@@ -1,0 +1,62 @@
+import type { Actor } from '$lib/domain/actor';
+import { PULL_PAGE_SIZE, SYNCED_TABLES, type PullResponse } from '$lib/domain/sync-protocol';
+import type { GatherDatabase } from '../db';
+import { discardEntry, reapplyEntry } from '../mutations';
+import type { SyncTransport } from './transport';
+
+/**
+ * Bring the server's truth down, page by page from the cursor. Each page commits in one
+ * Dexie transaction with its cursor, so an interrupted pull resumes where it stopped.
+ */
+export async function pullChanges(
+	db: GatherDatabase,
+	actor: Actor,
+	transport: SyncTransport,
+	onProgress?: (received: number) => void
+): Promise<number> {
+	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	let received = 0;
+	for (;;) {
+		const cursor = (await db.getMeta('cursor')) ?? 0;
+		const page = await transport.pull({ deviceId, cursor, limit: PULL_PAGE_SIZE });
+		received += await applyPage(db, actor, deviceId, page);
+		onProgress?.(received);
+		if (!page.more) return received;
+	}
+}
+
+/** Apply one pulled page; exported for tests and benchmarks. */
+export async function applyPage(
+	db: GatherDatabase,
+	actor: Actor,
+	deviceId: string,
+	page: PullResponse
+): Promise<number> {
+	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
+		if (page.reset) await Promise.all(db.mirroredTables.map((table) => table.clear()));
+		let count = 0;
+		for (const name of SYNCED_TABLES) {
+			const rows = page.changes[name];
+			if (rows.length === 0) continue;
+			count += rows.length;
+			await db.table(name).bulkPut(rows);
+		}
+		await db.setMeta('cursor', page.cursor);
+		if (!page.more) {
+			// Only the last page may acknowledge: every row those mutations wrote is now here.
+			const acknowledged = await db.outbox
+				.where('mutationId')
+				.belowOrEqual(page.lastMutationId)
+				.toArray();
+			for (const entry of acknowledged) await discardEntry(db, entry);
+			await db.outbox.bulkDelete(acknowledged.map((entry) => entry.mutationId));
+			const pushedThrough = (await db.getMeta('pushedThrough')) ?? 0;
+			if (page.lastMutationId > pushedThrough) await db.setMeta('pushedThrough', page.lastMutationId);
+		}
+		// Rebase: pending writes go back on top of the server's rows, in the same transaction,
+		// so no screen ever shows the stale server state in between.
+		const pending = await db.outbox.toArray();
+		for (const entry of pending) await reapplyEntry(db, actor, deviceId, entry);
+		return count;
+	});
+}

@@ -1,0 +1,28 @@
+import { MAX_PUSH_BATCH } from '$lib/domain/sync-protocol';
+import type { GatherDatabase } from '../db';
+import type { SyncTransport } from './transport';
+
+/**
+ * Send the outbox in order, in batches, resuming after what the server already processed.
+ * The server applies each mutationId once, so resending after a lost answer is harmless.
+ * Entries stay in the outbox until a pull acknowledges them (see pull.ts).
+ */
+export async function pushOutbox(db: GatherDatabase, transport: SyncTransport): Promise<number> {
+	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	let pushed = 0;
+	// Each round either advances pushedThrough or stops; the bound guards against a server
+	// that keeps answering without progress.
+	for (let round = 0; round < 1000; round++) {
+		const after = (await db.getMeta('pushedThrough')) ?? 0;
+		const batch = await db.outbox.where('mutationId').above(after).limit(MAX_PUSH_BATCH).toArray();
+		if (batch.length === 0) return pushed;
+		const response = await transport.push({
+			deviceId,
+			mutations: batch.map(({ mutationId, name, args, hlc }) => ({ mutationId, name, args, hlc }))
+		});
+		await db.setMeta('pushedThrough', response.lastMutationId);
+		pushed += response.applied + response.rejected;
+		if (response.lastMutationId <= after && !response.gap) return pushed;
+	}
+	return pushed;
+}
