@@ -13,46 +13,48 @@ export default defineConfig({
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),
-		SvelteKitPWA({
-			strategies: 'generateSW',
-			// The user decides when a new version takes over (no silent skipWaiting).
-			registerType: 'prompt',
-			// Registered by src/lib/client/pwa.svelte.ts through workbox-window.
-			injectRegister: false,
-			manifest: {
-				id: '/',
-				name: 'Gather',
-				short_name: 'Gather',
-				description: 'Your volunteer community, in your pocket — online or off.',
-				start_url: '/',
-				scope: '/',
-				display: 'standalone',
-				orientation: 'portrait',
-				background_color: '#fbf8f3',
-				theme_color: '#1f5f5b',
-				icons: [
-					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
-					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
-					{
-						src: '/icons/icon-maskable-512.png',
-						sizes: '512x512',
-						type: 'image/png',
-						purpose: 'maskable'
-					}
-				]
-			},
-			workbox: {
-				globPatterns: [
-					'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}',
-					'prerendered/**/*.{html,json}'
-				],
-				// Every app route is rendered in the browser: offline, a navigation gets the shell.
-				navigateFallback: '/shell',
-				navigateFallbackDenylist: [/^\/api\//],
-				cleanupOutdatedCaches: true
-			},
-			devOptions: { enabled: false }
-		})
+		// The service worker is a build artefact; Vitest has no use for it (and it keeps the process alive).
+		!process.env.VITEST &&
+			SvelteKitPWA({
+				strategies: 'generateSW',
+				// The user decides when a new version takes over (no silent skipWaiting).
+				registerType: 'prompt',
+				// Registered by src/lib/client/pwa.svelte.ts through workbox-window.
+				injectRegister: false,
+				manifest: {
+					id: '/',
+					name: 'Gather',
+					short_name: 'Gather',
+					description: 'Your volunteer community, in your pocket — online or off.',
+					start_url: '/',
+					scope: '/',
+					display: 'standalone',
+					orientation: 'portrait',
+					background_color: '#fbf8f3',
+					theme_color: '#1f5f5b',
+					icons: [
+						{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+						{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+						{
+							src: '/icons/icon-maskable-512.png',
+							sizes: '512x512',
+							type: 'image/png',
+							purpose: 'maskable'
+						}
+					]
+				},
+				workbox: {
+					globPatterns: [
+						'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}',
+						'prerendered/**/*.{html,json}'
+					],
+					// Every app route is rendered in the browser: offline, a navigation gets the shell.
+					navigateFallback: '/shell',
+					navigateFallbackDenylist: [/^\/api\//],
+					cleanupOutdatedCaches: true
+				},
+				devOptions: { enabled: false }
+			})
 	],
 	test: {
 		expect: { requireAssertions: true },

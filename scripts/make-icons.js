@@ -18,7 +18,10 @@ async function render(size, padding, file, background) {
 	await page.setContent(
 		`<body style="margin:0;background:${background}"><div style="padding:${padding}px;width:${inner}px;height:${inner}px">${svg.replace('<svg ', `<svg width="${inner}" height="${inner}" `)}</div></body>`
 	);
-	await page.screenshot({ path: `static/icons/${file}`, omitBackground: background === 'transparent' });
+	await page.screenshot({
+		path: `static/icons/${file}`,
+		omitBackground: background === 'transparent'
+	});
 }
 
 await render(192, 0, 'icon-192.png', 'transparent');

@@ -19,7 +19,9 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
 		credentials: async () =>
 			(await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
 		addCredential: async (
-			credential: Awaited<ReturnType<typeof cdp.send<'WebAuthn.getCredentials'>>>['credentials'][number]
+			credential: Awaited<
+				ReturnType<typeof cdp.send<'WebAuthn.getCredentials'>>
+			>['credentials'][number]
 		) => cdp.send('WebAuthn.addCredential', { authenticatorId, credential })
 	};
 }

@@ -5,7 +5,7 @@
  * a single IndexedDB transaction, or nothing does.
  */
 import type { Actor } from '$lib/domain/actor';
-import { decodeHlc, encodeHlc, tickHlc } from '$lib/domain/hlc';
+import { MAX_CLOCK_DRIFT_MS, decodeHlc, encodeHlc, tickHlc, type Hlc } from '$lib/domain/hlc';
 import {
 	mutationTime,
 	prepareMutation,
@@ -59,6 +59,16 @@ function localMutation<Name extends MutationName>(name: Name): LocalMutation<Nam
 }
 
 /**
+ * The last clock value, unless it lies further ahead than the server accepts: a phone whose
+ * date was wrong would otherwise stamp every later write with the bad time, and each would be
+ * refused until the real time caught up.
+ */
+function trustedClock(previous: string | undefined, now: number): Hlc | null {
+	const decoded = previous ? decodeHlc(previous) : null;
+	return decoded && decoded.millis - now <= MAX_CLOCK_DRIFT_MS ? decoded : null;
+}
+
+/**
  * Write locally and queue for the server, atomically. Throws MutationRejected (nothing
  * written) when the arguments break a domain rule, exactly as the server would refuse them.
  */
@@ -71,9 +81,9 @@ export async function runMutation<Name extends MutationName>(
 	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
 		const deviceId = await db.deviceId();
 		const mutationId = ((await db.getMeta('mutationCounter')) ?? 0) + 1;
-		const previous = await db.getMeta('hlc');
+		const now = Date.now();
 		const hlc = encodeHlc(
-			tickHlc(previous ? decodeHlc(previous) : null, Date.now(), deviceId.slice(0, 8))
+			tickHlc(trustedClock(await db.getMeta('hlc'), now), now, deviceId.slice(0, 8))
 		);
 		const context: MutationContext = { actor, deviceId, mutationId, hlc };
 		const parsed = prepareMutation(name, args, context);
@@ -101,7 +111,12 @@ export async function reapplyEntry(
 	deviceId: string,
 	entry: OutboxEntry
 ): Promise<void> {
-	const context: MutationContext = { actor, deviceId, mutationId: entry.mutationId, hlc: entry.hlc };
+	const context: MutationContext = {
+		actor,
+		deviceId,
+		mutationId: entry.mutationId,
+		hlc: entry.hlc
+	};
 	try {
 		const args = prepareMutation(entry.name, entry.args, context);
 		await localMutation(entry.name).apply(db, args as never, context);

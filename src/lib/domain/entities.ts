@@ -19,9 +19,7 @@ const calendarDate = z.iso.date();
 const version = z.number().int().nonnegative();
 
 /** An http(s) link; other schemes (javascript:, data:) are refused. */
-export const webLink = z
-	.url({ protocol: /^https?$/, hostname: z.regexes.domain })
-	.max(2000);
+export const webLink = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
 
 export const personSchema = z.object({
 	id,
@@ -122,7 +120,13 @@ export const awardSchema = z.object({
 export type Award = z.infer<typeof awardSchema>;
 
 /** Reason codes for a mutation the server refused; each has a translated message. */
-export const REJECTION_REASONS = ['forbidden', 'invalid', 'conflict', 'not_found', 'unknown'] as const;
+export const REJECTION_REASONS = [
+	'forbidden',
+	'invalid',
+	'conflict',
+	'not_found',
+	'unknown'
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** A write the server refused: kept, synced back to its author and shown until dismissed. */

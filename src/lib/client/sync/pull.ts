@@ -51,7 +51,8 @@ export async function applyPage(
 			for (const entry of acknowledged) await discardEntry(db, entry);
 			await db.outbox.bulkDelete(acknowledged.map((entry) => entry.mutationId));
 			const pushedThrough = (await db.getMeta('pushedThrough')) ?? 0;
-			if (page.lastMutationId > pushedThrough) await db.setMeta('pushedThrough', page.lastMutationId);
+			if (page.lastMutationId > pushedThrough)
+				await db.setMeta('pushedThrough', page.lastMutationId);
 		}
 		// Rebase: pending writes go back on top of the server's rows, in the same transaction,
 		// so no screen ever shows the stale server state in between.

@@ -39,11 +39,17 @@ export const people = pgTable(
 		bio: text('bio'),
 		city: text('city'),
 		country: text('country'),
-		roles: text('roles').array().notNull().default(sql`'{member}'::text[]`),
+		roles: text('roles')
+			.array()
+			.notNull()
+			.default(sql`'{member}'::text[]`),
 		createdAt: createdAt(),
 		version: version()
 	},
-	(table) => [uniqueIndex('people_email_key').on(table.email), index('people_version_idx').on(table.version)]
+	(table) => [
+		uniqueIndex('people_email_key').on(table.email),
+		index('people_version_idx').on(table.version)
+	]
 );
 
 export const credentials = pgTable(
@@ -57,7 +63,10 @@ export const credentials = pgTable(
 		/** COSE public key, base64url. */
 		publicKey: text('public_key').notNull(),
 		counter: bigint('counter', { mode: 'number' }).notNull().default(0),
-		transports: text('transports').array().notNull().default(sql`'{}'::text[]`),
+		transports: text('transports')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
 		deviceType: text('device_type').notNull(),
 		backedUp: boolean('backed_up').notNull().default(false),
 		name: text('name'),
@@ -122,12 +131,18 @@ export const events = pgTable(
 		area: text('area'),
 		capacity: integer('capacity'),
 		visibility: text('visibility', { enum: ['public', 'community', 'invite'] }).notNull(),
-		organizerIds: uuid('organizer_ids').array().notNull().default(sql`'{}'::uuid[]`),
+		organizerIds: uuid('organizer_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::uuid[]`),
 		cancelled: boolean('cancelled').notNull().default(false),
 		createdAt: createdAt(),
 		version: version()
 	},
-	(table) => [index('events_version_idx').on(table.version), index('events_starts_idx').on(table.startsAt)]
+	(table) => [
+		index('events_version_idx').on(table.version),
+		index('events_starts_idx').on(table.startsAt)
+	]
 );
 
 export const registrations = pgTable(
@@ -207,7 +222,10 @@ export const badges = pgTable(
 		imageUrl: text('image_url'),
 		version: version()
 	},
-	(table) => [uniqueIndex('badges_slug_key').on(table.slug), index('badges_version_idx').on(table.version)]
+	(table) => [
+		uniqueIndex('badges_slug_key').on(table.slug),
+		index('badges_version_idx').on(table.version)
+	]
 );
 
 export const awards = pgTable(

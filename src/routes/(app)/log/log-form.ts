@@ -25,7 +25,9 @@ const lastChoicesSchema = z.object({ area: z.enum(AREAS), activityType: z.enum(A
 /** The area and activity type of the previous log: most people log the same kind again. */
 export function lastChoices(): { area: Area; activityType: ActivityType } {
 	try {
-		const parsed = lastChoicesSchema.safeParse(JSON.parse(localStorage.getItem(LAST_CHOICES_KEY) ?? 'null'));
+		const parsed = lastChoicesSchema.safeParse(
+			JSON.parse(localStorage.getItem(LAST_CHOICES_KEY) ?? 'null')
+		);
 		if (parsed.success) return parsed.data;
 	} catch {
 		// Unreadable: fall back to the defaults.
@@ -74,7 +76,9 @@ export function toArguments(fields: LogFields, today = localToday()): Outcome {
 			if (errors[field]) continue;
 			if (field === 'description')
 				errors.description =
-					issue.code === 'too_big' ? m.error_description_too_long() : m.error_description_required();
+					issue.code === 'too_big'
+						? m.error_description_too_long()
+						: m.error_description_required();
 			else if (field === 'link') errors.link = m.error_link_invalid();
 			else if (field === 'happenedOn') errors.happenedOn = m.error_date_invalid();
 		}
