@@ -36,7 +36,10 @@ export default defineConfig(
 		rules: {
 			// An un-awaited Dexie or fetch promise is a lost write waiting to happen.
 			'@typescript-eslint/no-floating-promises': 'error',
-			'@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }]
+			'@typescript-eslint/no-misused-promises': [
+				'error',
+				{ checksVoidReturn: { attributes: false } }
+			]
 		}
 	}
 );
