@@ -10,6 +10,7 @@ export default defineConfig({
 			outdir: './src/lib/paraglide',
 			emitTsDeclarations: true,
 			// The offline app has no per-locale URLs: the choice lives in a cookie, read on both sides.
+			// Keep in step with the `i18n` script in package.json (used by lint and check).
 			strategy: ['cookie', 'preferredLanguage', 'baseLocale']
 		}),
 		sveltekit(),

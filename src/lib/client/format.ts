@@ -46,3 +46,19 @@ export function localeName(locale: string): string {
 	const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
 	return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
 }
+
+/** An event's start, in the event's own time zone (where people will be), in the active locale. */
+export function formatEventStart(iso: string, timeZone: string): string {
+	try {
+		return new Intl.DateTimeFormat(getLocale(), {
+			weekday: 'short',
+			day: 'numeric',
+			month: 'short',
+			hour: 'numeric',
+			minute: '2-digit',
+			timeZone
+		}).format(new Date(iso));
+	} catch {
+		return formatDateTime(iso);
+	}
+}

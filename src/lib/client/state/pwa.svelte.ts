@@ -4,15 +4,40 @@
  */
 import { Workbox } from 'workbox-window';
 
+/** Chromium's install prompt event (not in the DOM typings). */
+interface InstallPromptEvent extends Event {
+	prompt(): Promise<void>;
+	userChoice: Promise<{ outcome: 'accepted' | 'dismissed' }>;
+}
+
 class PwaState {
 	#updateReady = $state(false);
+	#installPrompt = $state.raw<InstallPromptEvent | null>(null);
 	#workbox: Workbox | null = null;
 
 	get updateReady() {
 		return this.#updateReady;
 	}
 
+	/** The browser offers to install Gather (Chromium); elsewhere people use the browser menu. */
+	get canInstall() {
+		return this.#installPrompt !== null;
+	}
+
+	async install(): Promise<void> {
+		const prompt = this.#installPrompt;
+		if (!prompt) return;
+		await prompt.prompt();
+		await prompt.userChoice;
+		this.#installPrompt = null;
+	}
+
 	register(): void {
+		addEventListener('beforeinstallprompt', (event) => {
+			event.preventDefault();
+			this.#installPrompt = event as InstallPromptEvent;
+		});
+		addEventListener('appinstalled', () => (this.#installPrompt = null));
 		if (this.#workbox || !('serviceWorker' in navigator)) return;
 		const workbox = new Workbox('/sw.js', { scope: '/' });
 		this.#workbox = workbox;
