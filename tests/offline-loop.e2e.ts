@@ -27,6 +27,7 @@ for (const locale of ['en', 'ar'] as const) {
 		const authenticatorA = await addVirtualAuthenticator(phone, page);
 		await page.goto('/');
 		await expect(page).toHaveURL(/\/welcome$/);
+		await page.screenshot({ path: `test-results/screenshots/welcome-${locale}.png` });
 		await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
 		await page.locator('#name').fill('Amira Haddad');
 		await page.locator('#email').fill(email);
@@ -105,6 +106,26 @@ for (const locale of ['en', 'ar'] as const) {
 		await expect(contribution(second, description)).toHaveCount(1, { timeout: 30_000 });
 		await expect(contribution(second, description)).toHaveAttribute('data-pending', 'false');
 		await second.screenshot({ path: `test-results/screenshots/second-device-${locale}.png` });
+
+		// The session ends (expired or revoked): the next sync asks for a sign-in and loses nothing.
+		await phone.clearCookies({ name: 'gather_session' });
+		const afterExpiry = `Wrote the event recap (${locale} ${Date.now()})`;
+		await page.goto('/log');
+		await page.locator('#description').fill(afterExpiry);
+		await page.getByTestId('quick-log').locator('[type=submit]').click();
+		await expect(page.getByTestId('session-expired')).toBeVisible();
+		await expect(contribution(page, afterExpiry)).toHaveAttribute('data-pending', 'true');
+		// The passkey as the second device last used it (its signature counter moved on there).
+		const synced = await authenticatorB.credentials();
+		const authenticatorA2 = await addVirtualAuthenticator(phone, page);
+		for (const passkey of synced) await authenticatorA2.addCredential(passkey);
+		await page.getByTestId('session-expired').getByRole('link').click();
+		await page.getByTestId('sign-in').click();
+		await expect(contribution(page, afterExpiry)).toHaveAttribute('data-pending', 'false');
+		await expect(page.getByTestId('session-expired')).toHaveCount(0);
+
+		await page.goto('/settings');
+		await page.screenshot({ path: `test-results/screenshots/settings-${locale}.png` });
 
 		await phone.close();
 		await laptop.close();
