@@ -127,6 +127,19 @@ for (const locale of ['en', 'ar'] as const) {
 		await page.goto('/settings');
 		await page.screenshot({ path: `test-results/screenshots/settings-${locale}.png` });
 
+		// Signing out offline cannot end the HttpOnly session cookie; back online, the app ends it
+		// instead of signing the person back in.
+		await phone.setOffline(true);
+		await page.getByTestId('sign-out').click();
+		await expect(page).toHaveURL(/\/welcome$/);
+		await phone.setOffline(false);
+		await page.reload();
+		await expect
+			.poll(async () => (await (await phone.request.get('/api/auth/me')).json()).person)
+			.toBeNull();
+		await expect(page).toHaveURL(/\/welcome$/);
+		await expect(page.getByTestId('log-cta')).toHaveCount(0);
+
 		await phone.close();
 		await laptop.close();
 	});

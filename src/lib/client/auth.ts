@@ -11,6 +11,7 @@ import {
 } from '@simplewebauthn/browser';
 import { z } from 'zod';
 import { meResponseSchema, sessionPersonSchema, type SessionPerson } from '$lib/domain/auth-api';
+import { apiErrorSchema } from '$lib/domain/sync-protocol';
 
 export type AuthErrorCode =
 	| 'cancelled'
@@ -34,10 +35,6 @@ export class AuthError extends Error {
 }
 
 const personAnswerSchema = z.object({ person: sessionPersonSchema });
-const errorAnswerSchema = z.object({
-	error: z.string().optional(),
-	message: z.string().optional()
-});
 /** Checks just enough to know the server sent options; the browser library reads the rest. */
 const hasChallenge = (value: unknown) =>
 	z.looseObject({ challenge: z.string().min(1) }).safeParse(value).success;
@@ -67,9 +64,9 @@ async function request(path: string, init: RequestInit = {}): Promise<unknown> {
 	}
 	const body: unknown = await response.json().catch(() => null);
 	if (response.ok) return body;
-	const answer = errorAnswerSchema.safeParse(body);
+	const answer = apiErrorSchema.safeParse(body);
 	const code = answer.success ? answer.data.error : undefined;
-	const message = (answer.success ? answer.data.message : undefined) ?? response.statusText;
+	const message = answer.success ? answer.data.message : response.statusText;
 	const known = SERVER_CODES.find((serverCode) => serverCode === code);
 	if (known) throw new AuthError(known, message);
 	throw new AuthError(response.status === 400 ? 'invalid' : 'server', message);

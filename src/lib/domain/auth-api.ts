@@ -4,20 +4,19 @@ import { personSchema } from './entities';
 
 export const signUpStartSchema = z.object({
 	displayName: z.string().trim().min(1).max(80),
-	email: z.email().trim().toLowerCase().max(254)
+	// Normalised before it is validated: phone keyboards leave a space after an autocompleted address.
+	email: z.string().trim().toLowerCase().pipe(z.email().max(254))
 });
 export type SignUpStart = z.infer<typeof signUpStartSchema>;
 
 /** The credential JSON from @simplewebauthn/browser; its inner fields are checked by the verifier. */
-export const credentialResponseSchema = z.looseObject({
+const credentialResponseSchema = z.looseObject({
 	id: z.string().min(1).max(1024),
 	rawId: z.string().min(1).max(1024),
 	type: z.literal('public-key'),
 	response: z.looseObject({ clientDataJSON: z.string().max(10_000) }),
 	clientExtensionResults: z.record(z.string(), z.unknown()).default({})
 });
-
-export const verifyRequestSchema = z.object({ response: credentialResponseSchema });
 
 const base64url = z
 	.string()

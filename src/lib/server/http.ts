@@ -6,9 +6,17 @@ import type { ApiError } from '$lib/domain/sync-protocol';
 /** Largest JSON body any endpoint accepts (a full push batch fits well within it). */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-/** A JSON error answer in the shape every endpoint uses. */
+/** Answers about a person (sessions, their data): never kept by the browser or the service worker. */
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** A JSON answer that must not be cached. */
+export function privateJson(body: unknown): Response {
+	return json(body, { headers: NO_STORE });
+}
+
+/** A JSON error answer in the shape every endpoint uses (never cached). */
 export function jsonError(status: number, code: string, message: string): Response {
-	return json({ error: code, message } satisfies ApiError, { status });
+	return json({ error: code, message } satisfies ApiError, { status, headers: NO_STORE });
 }
 
 /**

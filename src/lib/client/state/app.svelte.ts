@@ -14,6 +14,9 @@ import { runMutation } from '../mutations';
 import { SyncEngine, type SyncReport } from '../sync/engine';
 import { httpTransport } from '../sync/transport';
 
+/** Set when a sign-out could not reach the server: its session cookie is ended at the next chance. */
+const SIGN_OUT_PENDING = 'gather.signOutPending';
+
 const IDLE_REPORT: SyncReport = {
 	syncing: false,
 	failure: null,
@@ -74,7 +77,21 @@ class AppState {
 		const remembered = rememberedAccount();
 		if (remembered) await this.#open(remembered);
 		this.#ready = true;
-		if (navigator.onLine) await this.#confirmSession();
+		if (navigator.onLine) await this.#reachServer();
+	}
+
+	async #reachServer() {
+		// The session cookie is HttpOnly: a sign-out made offline could not end it, and it would
+		// sign that person back in here. End it first.
+		if (localStorage.getItem(SIGN_OUT_PENDING)) {
+			const ended = await endSession().then(
+				() => true,
+				() => false
+			);
+			if (ended) localStorage.removeItem(SIGN_OUT_PENDING);
+			return;
+		}
+		await this.#confirmSession();
 	}
 
 	async #confirmSession() {
@@ -90,6 +107,8 @@ class AppState {
 
 	/** A passkey sign-in or sign-up succeeded. */
 	async signedIn(person: SessionPerson): Promise<void> {
+		// The new session replaced the cookie an offline sign-out left behind.
+		localStorage.removeItem(SIGN_OUT_PENDING);
 		if (person.id === this.#person?.id) {
 			this.#remember(person);
 			await this.#engine?.syncNow();
@@ -99,7 +118,11 @@ class AppState {
 	}
 
 	async signOut(): Promise<void> {
-		await endSession().catch(() => {});
+		const ended = await endSession().then(
+			() => true,
+			() => false
+		);
+		if (!ended) localStorage.setItem(SIGN_OUT_PENDING, '1');
 		const database = this.#database;
 		const pending = database ? await database.outbox.count() : 0;
 		this.#close();

@@ -63,6 +63,20 @@ async function sync(db: GatherDatabase, as: Actor, transport: SyncTransport) {
 	await pullChanges(db, as, transport);
 }
 
+/** Log from a phone whose clock runs an hour fast and sync: the server refuses the write. */
+async function refusedWrite(db: GatherDatabase, transport: SyncTransport) {
+	vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60 * 60 * 1000 });
+	const args = contribution(`Logged from a phone with a wrong clock ${newId()}`);
+	await runMutation(db, actor, 'contribution.log', args);
+	vi.useRealTimers();
+	await sync(db, actor, transport);
+	const refused = await db.rejectedMutations
+		.filter((row) => (row.args as LogContributionArgs).id === args.id)
+		.first();
+	if (!refused) throw new Error('the server should have refused the write');
+	return refused;
+}
+
 describe('writing on the device', () => {
 	it('commits the row, the outbox entry and the counter together', async () => {
 		const db = device();
@@ -113,39 +127,47 @@ describe('syncing', () => {
 		expect(everything.changes.contributions.filter((row) => row.id === args.id)).toHaveLength(1);
 	});
 
-	it('keeps a pending write on screen through a pull that does not contain it yet (rebase)', async () => {
+	it('keeps a pending write through a pull that resets the mirror (rebase)', async () => {
 		const db = device();
 		const { transport } = transportFor(actor);
 		const args = contribution('Answered forum questions');
 		await runMutation(db, actor, 'contribution.log', args);
+		// A cursor the server never handed out (a restored server): the pull clears the tables.
+		await db.setMeta('cursor', 1_000_000_000);
 		await pullChanges(db, actor, transport);
 		expect((await db.contributions.get(args.id))?.version).toBe(0);
 		expect(await db.outbox.count()).toBe(1);
-		await pushOutbox(db, transport);
-		await pullChanges(db, actor, transport);
+
+		await sync(db, actor, transport);
 		expect((await db.contributions.get(args.id))?.version).toBeGreaterThan(0);
 		expect(await db.outbox.count()).toBe(0);
+	});
+
+	it('does not let a pulled row overwrite a pending change to it (rebase)', async () => {
+		const db = device();
+		const { transport } = transportFor(actor);
+		const refused = await refusedWrite(db, transport);
+		await runMutation(db, actor, 'rejection.dismiss', { id: refused.id });
+		// Pull everything again, without pushing: the server's copy still says "not dismissed".
+		await db.setMeta('cursor', 0);
+		await pullChanges(db, actor, transport);
+		expect((await db.rejectedMutations.get(refused.id))?.dismissed).toBe(true);
+		expect(await db.outbox.count()).toBe(1);
 	});
 
 	it('keeps a refused write, with its reason, until its author dismisses it', async () => {
 		const db = device();
 		const { transport } = transportFor(actor);
-		// A phone whose clock runs an hour fast: the server refuses the write.
-		vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 60 * 60 * 1000 });
-		const args = contribution('Logged from a phone with a wrong clock');
-		await runMutation(db, actor, 'contribution.log', args);
-		vi.useRealTimers();
-
-		await sync(db, actor, transport);
-		expect(await db.outbox.count()).toBe(0);
-		expect(await db.contributions.get(args.id)).toBeUndefined();
-		const [refused] = await db.rejectedMutations.toArray();
+		const refused = await refusedWrite(db, transport);
 		expect(refused).toMatchObject({
 			name: 'contribution.log',
 			reason: 'invalid',
 			dismissed: false
 		});
-		expect(refused.args).toMatchObject({ description: args.description });
+		expect(await db.outbox.count()).toBe(0);
+		const args = refused.args as LogContributionArgs;
+		expect(args.description).toMatch(/wrong clock/);
+		expect(await db.contributions.get(args.id)).toBeUndefined();
 
 		await runMutation(db, actor, 'rejection.dismiss', { id: refused.id });
 		await sync(db, actor, transport);

@@ -1,6 +1,7 @@
 /** How the sync engine reaches the server: HTTP in the app, the handlers in-process in tests. */
 import { z } from 'zod';
 import {
+	apiErrorSchema,
 	pullResponseSchema,
 	pushResponseSchema,
 	type PullRequest,
@@ -58,14 +59,12 @@ async function postJson<Schema extends z.ZodType>(
 		throw new SyncError('offline', error instanceof Error ? error.message : String(error));
 	}
 	if (!response.ok) {
-		const text = await response.text().catch(() => '');
-		let message = text.slice(0, 300) || response.statusText;
-		try {
-			message = (JSON.parse(text) as { message?: string }).message ?? message;
-		} catch {
-			// Not JSON (a proxy's error page): keep the text.
-		}
-		throw new SyncError(failureOf(response.status), message);
+		// A proxy's error page is not JSON: then the status text has to do.
+		const answer = apiErrorSchema.safeParse(await response.json().catch(() => null));
+		throw new SyncError(
+			failureOf(response.status),
+			answer.success ? answer.data.message : response.statusText
+		);
 	}
 	const parsed = schema.safeParse(await response.json());
 	if (!parsed.success) throw new SyncError('server', 'Unexpected answer from the server');

@@ -1,5 +1,4 @@
-import { json } from '@sveltejs/kit';
-import { jsonError } from '$lib/server/http';
+import { jsonError, privateJson } from '$lib/server/http';
 
 export type AuthFailureCode = 'email_taken' | 'unknown_credential' | 'verification_failed';
 
@@ -22,17 +21,12 @@ export class AuthFailure extends Error {
 	}
 }
 
-/** Auth answers carry challenges and people: never cached by the browser or the service worker. */
-const NO_STORE = { 'cache-control': 'no-store' };
-
 /** Run a ceremony step and answer with its JSON, or with the failure's code and status. */
 export async function authResponse(step: () => Promise<unknown>): Promise<Response> {
 	try {
-		return json(await step(), { headers: NO_STORE });
+		return privateJson(await step());
 	} catch (caught) {
 		if (!(caught instanceof AuthFailure)) throw caught;
-		const response = jsonError(caught.status, caught.code, caught.message);
-		response.headers.set('cache-control', 'no-store');
-		return response;
+		return jsonError(caught.status, caught.code, caught.message);
 	}
 }

@@ -6,7 +6,8 @@ import { createTestDatabase } from '$lib/server/testing/database';
 import {
 	SESSION_COOKIE,
 	SESSION_LIFETIME_MS,
-	createSession,
+	insertSession,
+	issueSessionCookie,
 	destroySession,
 	hashToken,
 	readSession
@@ -31,7 +32,8 @@ async function signedIn() {
 		roles: ['member', 'volunteer', 'not-a-role']
 	});
 	const cookies = new TestCookies();
-	const session = await createSession(cookies, personId, db);
+	const session = await insertSession(db, personId);
+	issueSessionCookie(cookies, session);
 	return { personId, cookies, session };
 }
 

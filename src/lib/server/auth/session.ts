@@ -77,16 +77,6 @@ export function issueSessionCookie(cookies: CookieJar, session: IssuedSession): 
 	setSessionCookie(cookies, session.token, session.expiresAt);
 }
 
-export async function createSession(
-	cookies: CookieJar,
-	personId: string,
-	executor?: Executor
-): Promise<IssuedSession> {
-	const session = await insertSession(executor ?? (await openDatabase()), personId);
-	issueSessionCookie(cookies, session);
-	return session;
-}
-
 /** The session of the cookie, with its person, in one query; a stale cookie is cleared. */
 export async function readSession(
 	cookies: CookieJar,

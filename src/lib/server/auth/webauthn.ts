@@ -55,10 +55,10 @@ export async function startSignUp(
 	db: Database,
 	cookies: CookieJar,
 	url: URL,
+	// The schema has trimmed and lower-cased the email already.
 	{ displayName, email }: SignUpStart
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
-	const normalizedEmail = email.trim().toLowerCase();
-	if (await emailTaken(db, normalizedEmail)) {
+	if (await emailTaken(db, email)) {
 		throw new AuthFailure(
 			'email_taken',
 			'A person with this email already exists; sign in instead'
@@ -69,7 +69,7 @@ export async function startSignUp(
 	const options = await generateRegistrationOptions({
 		rpName: rp.name,
 		rpID: rp.id,
-		userName: normalizedEmail,
+		userName: email,
 		userID: userHandle(personId),
 		userDisplayName: displayName,
 		attestationType: 'none',
@@ -78,7 +78,7 @@ export async function startSignUp(
 	await storeChallenge(db, cookies, 'register', options.challenge, {
 		personId,
 		displayName,
-		email: normalizedEmail
+		email
 	});
 	return options;
 }

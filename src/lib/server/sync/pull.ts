@@ -10,20 +10,11 @@ import {
 	SYNCED_TABLES,
 	type PullChanges,
 	type PullRequest,
-	type PullResponse
+	type PullResponse,
+	type SyncedTable
 } from '$lib/domain/sync-protocol';
 import type { Database, Transaction } from '$lib/server/db';
-import {
-	awards,
-	badges,
-	checkIns,
-	contributions,
-	devices,
-	events,
-	people,
-	registrations,
-	rejectedMutations
-} from '$lib/server/db/schema';
+import { devices } from '$lib/server/db/schema';
 import { currentVersion } from '$lib/server/db/versions';
 import { DeviceOwnershipError } from './push';
 import {
@@ -89,6 +80,40 @@ async function pageBound(
 	return { upTo: beyond.length > 0 ? last : head, more: beyond.length > 0 };
 }
 
+type Row<Table extends SyncedTable> = (typeof syncedTables)[Table]['$inferSelect'];
+
+type Mappers = { [Table in SyncedTable]: (row: Row<Table>) => PullChanges[Table][number] };
+
+/** How each table's rows become the entities a device stores. */
+function mappers(actor: Actor): Mappers {
+	return {
+		people: (row) => toPerson(row, actor),
+		events: toEvent,
+		registrations: toRegistration,
+		checkIns: toCheckIn,
+		contributions: toContribution,
+		badges: toBadge,
+		awards: toAward,
+		rejectedMutations: toRejectedMutation
+	};
+}
+
+async function readTable<Table extends SyncedTable>(
+	tx: Transaction,
+	table: Table,
+	where: SQL | undefined,
+	map: Mappers
+): Promise<PullChanges[Table]> {
+	const source: PgTable = syncedTables[table];
+	const toEntity = map[table] as (row: Row<Table>) => PullChanges[Table][number];
+	const rows = (await tx
+		.select()
+		.from(source)
+		.where(where)
+		.orderBy(versionColumns[table])) as Row<Table>[];
+	return rows.map(toEntity) as PullChanges[Table];
+}
+
 async function readChanges(
 	tx: Transaction,
 	actor: Actor,
@@ -96,45 +121,13 @@ async function readChanges(
 	after: number,
 	upTo: number
 ): Promise<PullChanges> {
-	const where = (table: keyof PullChanges) => inWindow(table, scope, after, upTo);
-	return {
-		people: (await tx.select().from(people).where(where('people')).orderBy(people.version)).map(
-			(row) => toPerson(row, actor)
-		),
-		events: (await tx.select().from(events).where(where('events')).orderBy(events.version)).map(
-			toEvent
-		),
-		registrations: (
-			await tx
-				.select()
-				.from(registrations)
-				.where(where('registrations'))
-				.orderBy(registrations.version)
-		).map(toRegistration),
-		checkIns: (
-			await tx.select().from(checkIns).where(where('checkIns')).orderBy(checkIns.version)
-		).map(toCheckIn),
-		contributions: (
-			await tx
-				.select()
-				.from(contributions)
-				.where(where('contributions'))
-				.orderBy(contributions.version)
-		).map(toContribution),
-		badges: (await tx.select().from(badges).where(where('badges')).orderBy(badges.version)).map(
-			toBadge
-		),
-		awards: (await tx.select().from(awards).where(where('awards')).orderBy(awards.version)).map(
-			toAward
-		),
-		rejectedMutations: (
-			await tx
-				.select()
-				.from(rejectedMutations)
-				.where(where('rejectedMutations'))
-				.orderBy(rejectedMutations.version)
-		).map(toRejectedMutation)
-	};
+	const map = mappers(actor);
+	const changes: Partial<PullChanges> = {};
+	for (const table of SYNCED_TABLES) {
+		const rows = await readTable(tx, table, inWindow(table, scope, after, upTo), map);
+		Object.assign(changes, { [table]: rows });
+	}
+	return changes as PullChanges;
 }
 
 /**

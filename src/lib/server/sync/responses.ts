@@ -6,13 +6,8 @@ import { DeviceOwnershipError } from './push';
  * (retrying cannot help), otherwise 503 so the device keeps its outbox and retries later.
  */
 export function syncFailure(operation: 'push' | 'pull', failure: unknown): Response {
-	let response: Response;
-	if (failure instanceof DeviceOwnershipError) {
-		response = jsonError(403, 'device_owned', 'This device is registered to another person');
-	} else {
-		console.error(`sync ${operation} failed`, failure);
-		response = jsonError(503, 'unavailable', 'Sync is unavailable right now; it will retry');
-	}
-	response.headers.set('cache-control', 'no-store');
-	return response;
+	if (failure instanceof DeviceOwnershipError)
+		return jsonError(403, 'device_owned', 'This device is registered to another person');
+	console.error(`sync ${operation} failed`, failure);
+	return jsonError(503, 'unavailable', 'Sync is unavailable right now; it will retry');
 }

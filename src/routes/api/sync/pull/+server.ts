@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { pullRequestSchema } from '$lib/domain/sync-protocol';
 import { openDatabase } from '$lib/server/db';
-import { readBody, requireActor } from '$lib/server/http';
+import { privateJson, readBody, requireActor } from '$lib/server/http';
 import { handlePull } from '$lib/server/sync/pull';
 import { syncFailure } from '$lib/server/sync/responses';
 import type { RequestHandler } from './$types';
@@ -11,7 +10,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = await readBody(request, pullRequestSchema);
 	try {
 		const response = await handlePull(await openDatabase(), actor, body);
-		return json(response, { headers: { 'cache-control': 'no-store' } });
+		return privateJson(response);
 	} catch (failure) {
 		return syncFailure('pull', failure);
 	}

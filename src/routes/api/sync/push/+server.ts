@@ -1,7 +1,6 @@
-import { json } from '@sveltejs/kit';
 import { pushRequestSchema } from '$lib/domain/sync-protocol';
 import { openDatabase } from '$lib/server/db';
-import { readBody, requireActor } from '$lib/server/http';
+import { privateJson, readBody, requireActor } from '$lib/server/http';
 import { handlePush } from '$lib/server/sync/push';
 import { syncFailure } from '$lib/server/sync/responses';
 import type { RequestHandler } from './$types';
@@ -11,7 +10,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
 	const body = await readBody(request, pushRequestSchema);
 	try {
 		const response = await handlePush(await openDatabase(), actor, body);
-		return json(response, { headers: { 'cache-control': 'no-store' } });
+		return privateJson(response);
 	} catch (failure) {
 		return syncFailure('push', failure);
 	}
