@@ -33,7 +33,7 @@ export default defineConfig({
 		}
 	},
 	webServer: {
-		command: 'rm -rf tests/.output/pglite && npm run build && node build',
+		command: 'rm -rf tests/.output/pglite && VITE_TEST_HOOKS=1 npm run build && node build',
 		url: `${ORIGIN}/api/auth/me`,
 		env: {
 			PORT: String(PORT),

@@ -1,5 +1,6 @@
 /** Translated names of the taxonomy, rejection reasons and sync failures, checked for completeness by the compiler. */
 import type { RejectionReason } from '$lib/domain/entities';
+import type { MutationName } from '$lib/domain/mutations';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
 import type { SyncFailure } from './sync/transport';
@@ -37,7 +38,17 @@ export const reasonLabels: Record<RejectionReason, () => string> = {
 	invalid: m.reason_invalid,
 	conflict: m.reason_conflict,
 	not_found: m.reason_not_found,
-	unknown: m.reason_unknown
+	unknown: m.reason_unknown,
+	clock: m.reason_clock
+};
+
+/** What a queued or refused write was, by mutation name. */
+export const mutationLabels: Record<MutationName, () => string> = {
+	'contribution.log': m.mutation_contribution_log,
+	'profile.update': m.mutation_profile_update,
+	'checkin.record': m.mutation_checkin_record,
+	'award.grant': m.mutation_award_grant,
+	'rejection.dismiss': m.mutation_rejection_dismiss
 };
 
 export const syncFailureLabels: Record<SyncFailure, () => string> = {

@@ -5,6 +5,7 @@
  * a single IndexedDB transaction, or nothing does.
  */
 import type { Actor } from '$lib/domain/actor';
+import { mergeAward, mergeCheckIn, mergeProfile } from '$lib/domain/conflicts';
 import { MAX_CLOCK_DRIFT_MS, decodeHlc, encodeHlc, tickHlc, type Hlc } from '$lib/domain/hlc';
 import {
 	mutationTime,
@@ -42,6 +43,59 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		async discard(db, args) {
 			const row = await db.contributions.get(args.id);
 			if (row && row.version === 0) await db.contributions.delete(args.id);
+		}
+	},
+	'profile.update': {
+		async apply(db, args, context) {
+			const person = await db.people.get(args.personId);
+			// Someone this device does not mirror: nothing to show; the server decides.
+			if (!person) return;
+			const merged = mergeProfile(person.fieldClocks, args.changes, context.hlc);
+			await db.people.put({ ...person, ...merged.changes, fieldClocks: merged.clocks });
+		},
+		async discard() {
+			// The server re-stamps the person after a refusal: the next pull restores the row.
+		}
+	},
+	'checkin.record': {
+		async apply(db, args, context) {
+			const existing = await db.checkIns.get([args.eventId, args.personId]);
+			const merged = mergeCheckIn(existing ?? null, {
+				checkedInAt: args.checkedInAt,
+				deviceIds: [context.deviceId],
+				recordedBy: context.actor.personId
+			});
+			await db.checkIns.put({
+				eventId: args.eventId,
+				personId: args.personId,
+				...merged,
+				version: existing?.version ?? 0
+			});
+		},
+		async discard(db, args) {
+			// A row the server never had goes; a confirmed one is re-sent by the server.
+			const row = await db.checkIns.get([args.eventId, args.personId]);
+			if (row && row.version === 0) await db.checkIns.delete([args.eventId, args.personId]);
+		}
+	},
+	'award.grant': {
+		async apply(db, args, context) {
+			const existing = await db.awards.get([args.badgeId, args.personId]);
+			const merged = mergeAward(existing ?? null, {
+				awardedAt: mutationTime(context),
+				awardedBy: context.actor.personId,
+				evidence: args.evidence
+			});
+			await db.awards.put({
+				badgeId: args.badgeId,
+				personId: args.personId,
+				...merged,
+				version: existing?.version ?? 0
+			});
+		},
+		async discard(db, args) {
+			const row = await db.awards.get([args.badgeId, args.personId]);
+			if (row && row.version === 0) await db.awards.delete([args.badgeId, args.personId]);
 		}
 	},
 	'rejection.dismiss': {

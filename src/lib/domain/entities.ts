@@ -21,6 +21,10 @@ const version = z.number().int().nonnegative();
 /** An http(s) link; other schemes (javascript:, data:) are refused. */
 export const webLink = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
 
+/** The profile fields a person edits; each resolves its conflicts on its own (conflicts.ts). */
+export const PROFILE_FIELDS = ['displayName', 'pronouns', 'bio', 'city', 'country'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+
 export const personSchema = z.object({
 	id,
 	displayName: z.string().trim().min(1).max(80),
@@ -30,6 +34,8 @@ export const personSchema = z.object({
 	city: z.string().max(100).nullable(),
 	country: z.string().length(2).nullable(),
 	roles: z.array(z.enum(ROLES)),
+	/** Per profile field, the clock of the write that set it (conflicts.ts: last writer wins). */
+	fieldClocks: z.partialRecord(z.enum(PROFILE_FIELDS), z.string().max(100)),
 	createdAt: timestamp,
 	version
 });
@@ -125,7 +131,8 @@ export const REJECTION_REASONS = [
 	'invalid',
 	'conflict',
 	'not_found',
-	'unknown'
+	'unknown',
+	'clock'
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

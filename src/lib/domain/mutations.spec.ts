@@ -65,6 +65,6 @@ describe('contribution.log', () => {
 		expect(
 			rejection(() => prepareMutation('contribution.log', valid, { ...context, hlc: 'soon' }))
 				.reason
-		).toBe('invalid');
+		).toBe('clock');
 	});
 });

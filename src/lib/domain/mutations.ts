@@ -7,9 +7,15 @@
  */
 import { z } from 'zod';
 import type { Actor } from './actor';
-import { contributionDescription, webLink } from './entities';
+import { contributionDescription, personSchema, PROFILE_FIELDS, webLink } from './entities';
 import { decodeHlc } from './hlc';
-import { canDismissRejection, canLogContribution } from './permissions';
+import {
+	canAward,
+	canDismissRejection,
+	canEditProfile,
+	canLogContribution,
+	hasRole
+} from './permissions';
 import { MutationRejected } from './rejection';
 import { ACTIVITY_TYPES, AREAS } from './taxonomy';
 
@@ -41,9 +47,7 @@ export function latestCalendarDate(millis: number): string {
 
 /** The moment a mutation was written, from its clock; used as the rows' creation time. */
 export function mutationTime(context: Pick<MutationContext, 'hlc'>): string {
-	const hlc = decodeHlc(context.hlc);
-	if (!hlc) throw new MutationRejected('invalid', 'clock');
-	return new Date(hlc.millis).toISOString();
+	return new Date(writtenAt(context)).toISOString();
 }
 
 export const logContributionArgs = z.object({
@@ -56,16 +60,64 @@ export const logContributionArgs = z.object({
 });
 export type LogContributionArgs = z.infer<typeof logContributionArgs>;
 
+/** The moment a mutation was written, in milliseconds; rejects an unreadable clock. */
+function writtenAt(context: Pick<MutationContext, 'hlc'>): number {
+	const hlc = decodeHlc(context.hlc);
+	if (!hlc) throw new MutationRejected('clock', 'unreadable clock');
+	return hlc.millis;
+}
+
+export const profileChanges = personSchema
+	.pick({ displayName: true, pronouns: true, bio: true, city: true, country: true })
+	.partial()
+	.strict()
+	.refine((changes) => PROFILE_FIELDS.some((field) => changes[field] !== undefined), {
+		message: 'nothing to change'
+	});
+
+export const updateProfileArgs = z.object({ personId: z.uuid(), changes: profileChanges });
+export type UpdateProfileArgs = z.infer<typeof updateProfileArgs>;
+
+export const recordCheckInArgs = z.object({
+	eventId: z.uuid(),
+	personId: z.uuid(),
+	/** When the door saw the person: the device's time, never later than the write itself. */
+	checkedInAt: z.iso.datetime({ offset: true })
+});
+export type RecordCheckInArgs = z.infer<typeof recordCheckInArgs>;
+
+export const grantAwardArgs = z.object({
+	badgeId: z.uuid(),
+	personId: z.uuid(),
+	evidence: z.string().trim().max(2000).nullable()
+});
+export type GrantAwardArgs = z.infer<typeof grantAwardArgs>;
+
 export const mutations = {
 	'contribution.log': define({
 		args: logContributionArgs,
 		authorize: (actor) => canLogContribution(actor),
 		check(args, context) {
-			const written = decodeHlc(context.hlc);
-			if (!written) throw new MutationRejected('invalid', 'clock');
-			if (args.happenedOn > latestCalendarDate(written.millis))
+			if (args.happenedOn > latestCalendarDate(writtenAt(context)))
 				throw new MutationRejected('invalid', 'happenedOn in the future');
 		}
+	}),
+	'profile.update': define({
+		args: updateProfileArgs,
+		authorize: (actor, args) => canEditProfile(actor, args.personId)
+	}),
+	'checkin.record': define({
+		args: recordCheckInArgs,
+		// Role-level here; that the actor runs this very event is checked against the event row.
+		authorize: (actor) => hasRole(actor, 'organizer'),
+		check(args, context) {
+			if (Date.parse(args.checkedInAt) > writtenAt(context))
+				throw new MutationRejected('invalid', 'checkedInAt after the write');
+		}
+	}),
+	'award.grant': define({
+		args: grantAwardArgs,
+		authorize: (actor) => canAward(actor)
 	}),
 	'rejection.dismiss': define({
 		args: z.object({ id: z.uuid() }),

@@ -185,3 +185,7 @@ class AppState {
 }
 
 export const app = new AppState();
+
+// End-to-end tests and benchmarks drive the real app (its database, outbox and sync engine)
+// from Playwright; only builds made with VITE_TEST_HOOKS=1 expose it.
+if (import.meta.env.VITE_TEST_HOOKS === '1') Object.assign(globalThis, { __gather: app });

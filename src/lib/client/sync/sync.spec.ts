@@ -161,7 +161,7 @@ describe('syncing', () => {
 		const refused = await refusedWrite(db, transport);
 		expect(refused).toMatchObject({
 			name: 'contribution.log',
-			reason: 'invalid',
+			reason: 'clock',
 			dismissed: false
 		});
 		expect(await db.outbox.count()).toBe(0);

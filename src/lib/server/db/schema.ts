@@ -18,6 +18,7 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
+import type { ProfileField } from '$lib/domain/entities';
 
 const version = () => bigint('version', { mode: 'number' }).notNull();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -43,6 +44,11 @@ export const people = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{member}'::text[]`),
+		/** Per profile field, the hybrid logical clock of the write that set it (last writer wins). */
+		fieldClocks: jsonb('field_clocks')
+			.$type<Partial<Record<ProfileField, string>>>()
+			.notNull()
+			.default({}),
 		createdAt: createdAt(),
 		version: version()
 	},

@@ -1,21 +1,32 @@
 /**
  * The server side of the mutation registry: how each mutation writes to PostgreSQL. Arguments
  * arrive already validated, authorized and checked by prepareMutation; what is left here are
- * the rules only the server's data can decide (does the row exist, whose is it).
+ * the rules only the server's data can decide (does the row exist, whose is it) and the
+ * conflict rules of domain/conflicts.ts, the same functions the device applies.
  * Typed over MutationName, so a mutation added to the registry without an applier here does
  * not compile.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
+import { mergeAward, mergeCheckIn, mergeProfile } from '$lib/domain/conflicts';
 import {
 	mutationTime,
+	mutations,
 	type MutationArgs,
 	type MutationContext,
 	type MutationName
 } from '$lib/domain/mutations';
-import { canDismissRejection } from '$lib/domain/permissions';
+import { canCheckIn, canDismissRejection } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
-import { contributions, rejectedMutations } from '$lib/server/db/schema';
+import {
+	awards,
+	badges,
+	checkIns,
+	contributions,
+	events,
+	people,
+	rejectedMutations
+} from '$lib/server/db/schema';
 
 export type ServerApplier<Name extends MutationName> = (
 	tx: Transaction,
@@ -24,29 +35,85 @@ export type ServerApplier<Name extends MutationName> = (
 	version: number
 ) => Promise<void>;
 
+async function personExists(tx: Transaction, personId: string): Promise<boolean> {
+	const [row] = await tx.select({ id: people.id }).from(people).where(eq(people.id, personId));
+	return row !== undefined;
+}
+
 export const serverAppliers: { [Name in MutationName]: ServerApplier<Name> } = {
 	async 'contribution.log'(tx, args, context, version) {
-		// Contributions are append-only: an id seen before is a conflict, never an overwrite.
-		const inserted = await tx
-			.insert(contributions)
-			.values({
-				id: args.id,
-				personId: context.actor.personId,
-				area: args.area,
-				activityType: args.activityType,
-				description: args.description,
-				happenedOn: args.happenedOn,
-				link: args.link,
-				eventId: null,
-				createdAt: new Date(mutationTime(context)),
-				deviceId: context.deviceId,
-				mutationId: context.mutationId,
-				version
-			})
-			.onConflictDoNothing({ target: contributions.id })
-			.returning({ id: contributions.id });
-		if (inserted.length === 0)
-			throw new MutationRejected('conflict', 'contribution id already used');
+		const [rejection] = await insertContributions(tx, [{ args, context }], version);
+		if (rejection) throw rejection;
+	},
+
+	async 'profile.update'(tx, args, context, version) {
+		const [row] = await tx
+			.select({ fieldClocks: people.fieldClocks })
+			.from(people)
+			.where(eq(people.id, args.personId))
+			.for('update');
+		if (!row) throw new MutationRejected('not_found', 'person');
+		const merged = mergeProfile(row.fieldClocks, args.changes, context.hlc);
+		// Written (and re-stamped) even when an older clock changes nothing: the author's
+		// optimistic copy must receive the value that won.
+		await tx
+			.update(people)
+			.set({ ...merged.changes, fieldClocks: merged.clocks, version })
+			.where(eq(people.id, args.personId));
+	},
+
+	async 'checkin.record'(tx, args, context, version) {
+		const [event] = await tx
+			.select({ organizerIds: events.organizerIds })
+			.from(events)
+			.where(eq(events.id, args.eventId));
+		if (!event) throw new MutationRejected('not_found', 'event');
+		if (!canCheckIn(context.actor, event.organizerIds)) throw new MutationRejected('forbidden');
+		if (!(await personExists(tx, args.personId))) throw new MutationRejected('not_found', 'person');
+		const where = and(eq(checkIns.eventId, args.eventId), eq(checkIns.personId, args.personId));
+		const [existing] = await tx.select().from(checkIns).where(where).for('update');
+		const merged = mergeCheckIn(
+			existing ? { ...existing, checkedInAt: existing.checkedInAt.toISOString() } : null,
+			{
+				checkedInAt: args.checkedInAt,
+				deviceIds: [context.deviceId],
+				recordedBy: context.actor.personId
+			}
+		);
+		const values = {
+			checkedInAt: new Date(merged.checkedInAt),
+			deviceIds: merged.deviceIds,
+			recordedBy: merged.recordedBy,
+			version
+		};
+		if (existing) await tx.update(checkIns).set(values).where(where);
+		else
+			await tx
+				.insert(checkIns)
+				.values({ eventId: args.eventId, personId: args.personId, ...values });
+	},
+
+	async 'award.grant'(tx, args, context, version) {
+		const [badge] = await tx
+			.select({ id: badges.id })
+			.from(badges)
+			.where(eq(badges.id, args.badgeId));
+		if (!badge) throw new MutationRejected('not_found', 'badge');
+		if (!(await personExists(tx, args.personId))) throw new MutationRejected('not_found', 'person');
+		const where = and(eq(awards.badgeId, args.badgeId), eq(awards.personId, args.personId));
+		const [existing] = await tx.select().from(awards).where(where).for('update');
+		const merged = mergeAward(
+			existing ? { ...existing, awardedAt: existing.awardedAt.toISOString() } : null,
+			{
+				awardedAt: mutationTime(context),
+				awardedBy: context.actor.personId,
+				evidence: args.evidence
+			}
+		);
+		const values = { ...merged, awardedAt: new Date(merged.awardedAt), version };
+		if (existing) await tx.update(awards).set(values).where(where);
+		else
+			await tx.insert(awards).values({ badgeId: args.badgeId, personId: args.personId, ...values });
 	},
 
 	async 'rejection.dismiss'(tx, args, context, version) {
@@ -63,3 +130,94 @@ export const serverAppliers: { [Name in MutationName]: ServerApplier<Name> } = {
 			.where(eq(rejectedMutations.id, args.id));
 	}
 };
+
+export interface BatchItem<Name extends MutationName> {
+	args: MutationArgs<Name>;
+	context: MutationContext;
+}
+
+/**
+ * Contributions are append-only, so a run of them is one multi-row INSERT: an id seen before
+ * (earlier, or earlier in the same statement) is a conflict, never an overwrite. Returns, per
+ * item, null when inserted or the rejection.
+ */
+async function insertContributions(
+	tx: Transaction,
+	items: BatchItem<'contribution.log'>[],
+	version: number
+): Promise<(MutationRejected | null)[]> {
+	const inserted = await tx
+		.insert(contributions)
+		.values(
+			items.map(({ args, context }) => ({
+				id: args.id,
+				personId: context.actor.personId,
+				area: args.area,
+				activityType: args.activityType,
+				description: args.description,
+				happenedOn: args.happenedOn,
+				link: args.link,
+				eventId: null,
+				createdAt: new Date(mutationTime(context)),
+				deviceId: context.deviceId,
+				mutationId: context.mutationId,
+				version
+			}))
+		)
+		.onConflictDoNothing({ target: contributions.id })
+		.returning({ id: contributions.id, mutationId: contributions.mutationId });
+	const won = new Set(inserted.map((row) => `${row.id}/${row.mutationId}`));
+	return items.map(({ args, context }) =>
+		won.has(`${args.id}/${context.mutationId}`)
+			? null
+			: new MutationRejected('conflict', 'contribution id already used')
+	);
+}
+
+/**
+ * Mutations that can be applied many at a time in one statement. push.ts groups consecutive
+ * mutations of such a name and falls back to one at a time if the statement fails.
+ */
+export const batchAppliers: {
+	[Name in MutationName]?: (
+		tx: Transaction,
+		items: BatchItem<Name>[],
+		version: number
+	) => Promise<(MutationRejected | null)[]>;
+} = {
+	'contribution.log': insertContributions
+};
+
+/**
+ * After a refusal: re-stamp the rows the author's device changed optimistically, so its next
+ * pull brings the server's values back instead of leaving the refused ones on screen.
+ */
+export async function touchAfterRejection(
+	tx: Transaction,
+	name: MutationName,
+	rawArgs: unknown,
+	version: number
+): Promise<void> {
+	const parsed = mutations[name].args.safeParse(rawArgs);
+	if (!parsed.success) return;
+	const args = parsed.data as Record<string, string>;
+	switch (name) {
+		case 'profile.update':
+			await tx.update(people).set({ version }).where(eq(people.id, args.personId));
+			return;
+		case 'checkin.record':
+			await tx
+				.update(checkIns)
+				.set({ version })
+				.where(and(eq(checkIns.eventId, args.eventId), eq(checkIns.personId, args.personId)));
+			return;
+		case 'award.grant':
+			await tx
+				.update(awards)
+				.set({ version })
+				.where(and(eq(awards.badgeId, args.badgeId), eq(awards.personId, args.personId)));
+			return;
+		default:
+			return;
+	}
+}

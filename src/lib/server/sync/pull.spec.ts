@@ -23,11 +23,13 @@ const organizerDevice = newId();
 beforeAll(async () => {
 	handle = await createTestDatabase({ seed: true });
 	newcomer = await addPerson(handle.db);
-	// Five more versions after the seed's single one, each with one of the organizer's rows.
-	await handlePush(handle.db, organizer, {
-		deviceId: organizerDevice,
-		mutations: [1, 2, 3, 4, 5].map((mutationId) => logContribution(mutationId))
-	});
+	// Five more versions after the seed's single one (one per pushed batch), each with one of
+	// the organizer's rows.
+	for (const mutationId of [1, 2, 3, 4, 5])
+		await handlePush(handle.db, organizer, {
+			deviceId: organizerDevice,
+			mutations: [logContribution(mutationId)]
+		});
 	await handlePush(handle.db, newcomer, { deviceId: newId(), mutations: [logContribution(1)] });
 });
 afterAll(() => handle?.close());

@@ -32,6 +32,7 @@ export function toPerson(row: Row<'people'>, actor: Actor): Person {
 		city: row.city,
 		country: row.country,
 		roles: row.roles as Role[],
+		fieldClocks: row.fieldClocks,
 		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};

@@ -1,0 +1,1 @@
+ALTER TABLE "people" ADD COLUMN "field_clocks" jsonb DEFAULT '{}'::jsonb NOT NULL;

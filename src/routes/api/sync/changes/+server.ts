@@ -1,0 +1,52 @@
+import { requireActor } from '$lib/server/http';
+import { onVersion } from '$lib/server/sync/changes';
+import type { RequestHandler } from './$types';
+
+/** A comment line every so often keeps proxies and phones from closing an idle stream. */
+const HEARTBEAT_MS = 25_000;
+
+/**
+ * GET /api/sync/changes: a server-sent event stream of committed versions. It carries no data
+ * (a device learns what changed through its scoped pull), only "something changed: pull".
+ */
+export const GET: RequestHandler = ({ locals, request }) => {
+	requireActor(locals);
+	const encoder = new TextEncoder();
+	let stop = () => {};
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			const send = (text: string) => {
+				try {
+					controller.enqueue(encoder.encode(text));
+				} catch {
+					stop();
+				}
+			};
+			const heartbeat = setInterval(() => send(': keep-alive\n\n'), HEARTBEAT_MS);
+			const unsubscribe = onVersion((version) => send(`event: version\ndata: ${version}\n\n`));
+			stop = () => {
+				clearInterval(heartbeat);
+				unsubscribe();
+			};
+			request.signal.addEventListener('abort', () => {
+				stop();
+				try {
+					controller.close();
+				} catch {
+					// already closed
+				}
+			});
+			send('retry: 5000\n\n');
+		},
+		cancel() {
+			stop();
+		}
+	});
+	return new Response(body, {
+		headers: {
+			'content-type': 'text/event-stream',
+			'cache-control': 'no-store',
+			connection: 'keep-alive'
+		}
+	});
+};
