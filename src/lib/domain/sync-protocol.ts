@@ -45,7 +45,9 @@ export const pullRequestSchema = z.object({
 	deviceId: z.uuid(),
 	/** The server version the device has everything up to; 0 for a fresh device. */
 	cursor: z.number().int().nonnegative(),
-	limit: z.number().int().min(1).max(5000).optional()
+	limit: z.number().int().min(1).max(5000).optional(),
+	/** Also count the rows still to come after this page (for a progress bar; costs a query per table). */
+	count: z.boolean().optional()
 });
 export type PullRequest = z.infer<typeof pullRequestSchema>;
 
@@ -77,6 +79,8 @@ export const pullResponseSchema = z.object({
 	 * all the rows those mutations wrote delivered.
 	 */
 	lastMutationId: z.number().int().nonnegative(),
+	/** With `count`: rows in scope after this page, in the same snapshot. */
+	remaining: z.number().int().nonnegative().optional(),
 	changes: pullChangesSchema
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;

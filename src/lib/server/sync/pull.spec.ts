@@ -128,4 +128,27 @@ describe('handlePull', () => {
 		expect(again.cursor).toBe(whole.cursor);
 		expect(delivered(again.changes)).toEqual([]);
 	});
+
+	it('counts the rows still to come when asked, for a progress bar', async () => {
+		const everything = delivered((await pullAll(organizer, organizerDevice, 5000))[0].changes);
+		const first = await handlePull(handle.db, organizer, {
+			deviceId: organizerDevice,
+			cursor: 0,
+			limit: 2,
+			count: true
+		});
+		expect(delivered(first.changes).length + (first.remaining ?? -1)).toBe(everything.length);
+		const last = await handlePull(handle.db, organizer, {
+			deviceId: organizerDevice,
+			cursor: 0,
+			limit: 5000,
+			count: true
+		});
+		expect(last.remaining).toBe(0);
+		const uncounted = await handlePull(handle.db, organizer, {
+			deviceId: organizerDevice,
+			cursor: 0
+		});
+		expect(uncounted.remaining).toBeUndefined();
+	});
 });

@@ -2,7 +2,7 @@
  * POST /api/sync/pull: the rows a device may see that changed after its cursor, one page at a
  * time, all read from one snapshot.
  */
-import { eq, type SQL } from 'drizzle-orm';
+import { count, eq, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from '$lib/domain/actor';
 import {
@@ -78,6 +78,19 @@ async function pageBound(
 	if (earlier.length > 0) return { upTo: earlier[earlier.length - 1], more: true };
 	const beyond = await firstVersions(tx, scope, last, 1);
 	return { upTo: beyond.length > 0 ? last : head, more: beyond.length > 0 };
+}
+
+/** How many rows in scope have a version after `after`. */
+async function countAfter(tx: Transaction, scope: Scope, after: number): Promise<number> {
+	let total = 0;
+	for (const table of SYNCED_TABLES) {
+		const [row] = await tx
+			.select({ count: count() })
+			.from(syncedTables[table] as PgTable)
+			.where(inWindow(table, scope, after));
+		total += row?.count ?? 0;
+	}
+	return total;
 }
 
 type Row<Table extends SyncedTable> = (typeof syncedTables)[Table]['$inferSelect'];
@@ -164,6 +177,7 @@ export async function handlePull(
 				more,
 				reset,
 				lastMutationId: device?.lastMutationId ?? 0,
+				...(request.count ? { remaining: more ? await countAfter(tx, scope, upTo) : 0 } : {}),
 				changes: await readChanges(tx, actor, scope, after, upTo)
 			};
 		},
