@@ -5,7 +5,7 @@
  * a single IndexedDB transaction, or nothing does.
  */
 import type { Actor } from '$lib/domain/actor';
-import { mergeAward, mergeCheckIn, mergeProfile } from '$lib/domain/conflicts';
+import { mergeAward, mergeCheckIn, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
 import { MAX_CLOCK_DRIFT_MS, decodeHlc, encodeHlc, tickHlc, type Hlc } from '$lib/domain/hlc';
 import {
 	mutationTime,
@@ -50,7 +50,9 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			const person = await db.people.get(args.personId);
 			// Someone this device does not mirror: nothing to show; the server decides.
 			if (!person) return;
-			const merged = mergeProfile(person.fieldClocks, args.changes, context.hlc);
+			// Rows stored before field clocks existed have none: every field is then unset.
+			const clocks = (person.fieldClocks as FieldClocks | undefined) ?? {};
+			const merged = mergeProfile(clocks, args.changes, context.hlc);
 			await db.people.put({ ...person, ...merged.changes, fieldClocks: merged.clocks });
 		},
 		async discard() {
