@@ -1,0 +1,195 @@
+/**
+ * The conflict rules as the server applies them: check-ins merge, awards stay unique, profile
+ * fields resolve by clock, and a refused write re-stamps what its author changed optimistically.
+ */
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '$lib/domain/actor';
+import { encodeHlc } from '$lib/domain/hlc';
+import { newId } from '$lib/domain/ids';
+import type { PushedMutation } from '$lib/domain/sync-protocol';
+import type { DatabaseHandle } from '$lib/server/db';
+import { awards, badges, checkIns, events, people, rejectedMutations } from '$lib/server/db/schema';
+import { nextVersion } from '$lib/server/db/versions';
+import { createTestDatabase } from '$lib/server/testing/database';
+import { addPerson } from '$lib/server/testing/fixtures';
+import { handlePush } from './push';
+
+let handle: DatabaseHandle;
+let organizer: Actor;
+let attendee: Actor;
+let eventId: string;
+let badgeId: string;
+const now = Date.now();
+
+beforeAll(async () => {
+	handle = await createTestDatabase();
+	organizer = await addPerson(handle.db, ['member', 'organizer']);
+	attendee = await addPerson(handle.db);
+	eventId = newId();
+	badgeId = newId();
+	await handle.db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(events).values({
+			id: eventId,
+			title: 'Localization sprint',
+			startsAt: new Date(now - 3600_000),
+			endsAt: new Date(now + 3600_000),
+			timezone: 'Europe/Madrid',
+			visibility: 'community',
+			organizerIds: [organizer.personId],
+			version
+		});
+		await tx
+			.insert(badges)
+			.values({ id: badgeId, slug: `sprinter-${badgeId.slice(-6)}`, name: 'Sprinter', version });
+	});
+});
+afterAll(() => handle?.close());
+
+/** A device pushing one mutation at a time, counting its own mutationIds. */
+function device(actor: Actor, node: string) {
+	const deviceId = newId();
+	let mutationId = 0;
+	return {
+		deviceId,
+		push(name: string, args: unknown, millis = now) {
+			const mutation: PushedMutation = {
+				mutationId: ++mutationId,
+				name,
+				args,
+				hlc: encodeHlc({ millis, counter: 0, node })
+			};
+			return handlePush(handle.db, actor, { deviceId, mutations: [mutation] });
+		}
+	};
+}
+
+async function checkInOf(personId: string) {
+	const [row] = await handle.db
+		.select()
+		.from(checkIns)
+		.where(and(eq(checkIns.eventId, eventId), eq(checkIns.personId, personId)));
+	return row;
+}
+
+async function personRow(personId: string) {
+	const [row] = await handle.db.select().from(people).where(eq(people.id, personId));
+	if (!row) throw new Error('no such person');
+	return row;
+}
+
+describe('checkin.record', () => {
+	it('merges two doors: the earliest time wins and both devices are kept', async () => {
+		const door1 = device(organizer, 'door1');
+		const door2 = device(organizer, 'door2');
+		const early = new Date(now - 600_000).toISOString();
+		const late = new Date(now - 60_000).toISOString();
+		await door1.push('checkin.record', { eventId, personId: attendee.personId, checkedInAt: late });
+		await door2.push('checkin.record', {
+			eventId,
+			personId: attendee.personId,
+			checkedInAt: early
+		});
+		const row = await checkInOf(attendee.personId);
+		expect(row?.checkedInAt.toISOString()).toBe(early);
+		expect(row?.deviceIds).toEqual([door1.deviceId, door2.deviceId].sort());
+	});
+
+	it("refuses a check-in at someone else's event, and one after the write's own clock", async () => {
+		const volunteer = await addPerson(handle.db, ['member', 'organizer']);
+		const door = device(volunteer, 'other');
+		const someone = await addPerson(handle.db);
+		const forbidden = await door.push('checkin.record', {
+			eventId,
+			personId: someone.personId,
+			checkedInAt: new Date(now).toISOString()
+		});
+		const future = await device(organizer, 'door3').push('checkin.record', {
+			eventId,
+			personId: someone.personId,
+			checkedInAt: new Date(now + 60_000).toISOString()
+		});
+		expect([forbidden.rejected, future.rejected]).toEqual([1, 1]);
+		expect(await checkInOf(someone.personId)).toBeUndefined();
+	});
+});
+
+describe('profile.update', () => {
+	it('keeps, per field, the write with the newest clock whatever the arrival order', async () => {
+		const phone = device(attendee, 'phone');
+		const laptop = device(attendee, 'laptop');
+		const personId = attendee.personId;
+		await phone.push(
+			'profile.update',
+			{ personId, changes: { city: 'Lyon', bio: 'new' } },
+			now - 1000
+		);
+		await laptop.push('profile.update', { personId, changes: { city: 'Paris' } }, now - 5000);
+		await laptop.push(
+			'profile.update',
+			{ personId, changes: { pronouns: 'they/them' } },
+			now - 5000
+		);
+		const row = await personRow(personId);
+		expect([row.city, row.bio, row.pronouns]).toEqual(['Lyon', 'new', 'they/them']);
+		expect(row.fieldClocks.city).toBe(encodeHlc({ millis: now - 1000, counter: 0, node: 'phone' }));
+	});
+
+	it("re-stamps the person when an edit is refused, so the author's device gets the truth back", async () => {
+		const someone = await addPerson(handle.db);
+		const before = await personRow(someone.personId);
+		const intruder = device(attendee, 'intruder');
+		const response = await intruder.push('profile.update', {
+			personId: someone.personId,
+			changes: { displayName: 'Hijacked' }
+		});
+		expect(response.rejected).toBe(1);
+		const after = await personRow(someone.personId);
+		expect(after.displayName).toBe(before.displayName);
+		// Nothing changed, but the row is sent again to whoever holds an optimistic copy.
+		expect(after.version).toBeGreaterThan(before.version);
+		const [rejection] = await handle.db
+			.select()
+			.from(rejectedMutations)
+			.where(eq(rejectedMutations.deviceId, intruder.deviceId));
+		expect(rejection?.reason).toBe('forbidden');
+	});
+});
+
+describe('award.grant', () => {
+	it('keeps one award per badge and person: the earliest', async () => {
+		const mentor = await addPerson(handle.db, ['member', 'mentor']);
+		await device(mentor, 'm1').push(
+			'award.grant',
+			{ badgeId, personId: attendee.personId, evidence: 'second' },
+			now - 1000
+		);
+		await device(organizer, 'o1').push(
+			'award.grant',
+			{ badgeId, personId: attendee.personId, evidence: 'first' },
+			now - 9000
+		);
+		const rows = await handle.db
+			.select()
+			.from(awards)
+			.where(and(eq(awards.badgeId, badgeId), eq(awards.personId, attendee.personId)));
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({ awardedBy: organizer.personId, evidence: 'first' });
+	});
+
+	it('refuses an award by a member and of a badge that does not exist', async () => {
+		const member = device(attendee, 'member');
+		const byMember = await member.push('award.grant', {
+			badgeId,
+			personId: organizer.personId,
+			evidence: null
+		});
+		const missing = await device(organizer, 'o2').push('award.grant', {
+			badgeId: newId(),
+			personId: attendee.personId,
+			evidence: null
+		});
+		expect([byMember.rejected, missing.rejected]).toEqual([1, 1]);
+	});
+});
