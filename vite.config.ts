@@ -51,8 +51,13 @@ export default defineConfig({
 					],
 					// Every app route is rendered in the browser: offline, a navigation gets the shell.
 					navigateFallback: '/shell',
+					// /api is never answered by the worker: no navigation fallback, no runtime caching
+					// (none is configured), so sync requests and the change feed's event stream go
+					// straight to the network, and offline they fail as the sync engine expects.
 					navigateFallbackDenylist: [/^\/api\//],
-					cleanupOutdatedCaches: true
+					cleanupOutdatedCaches: true,
+					// Background Sync: asks open windows to sync when connectivity returns (a hint only).
+					importScripts: ['sw-sync.js']
 				},
 				devOptions: { enabled: false }
 			})

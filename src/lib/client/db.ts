@@ -14,7 +14,9 @@ import type {
 	Registration,
 	RejectedMutation
 } from '$lib/domain/entities';
-import type { MutationName } from '$lib/domain/mutations';
+import { mutations, type MutationName } from '$lib/domain/mutations';
+
+const MUTATION_NAMES = Object.keys(mutations) as MutationName[];
 
 /** A local write waiting for the server. `mutationId` increases by exactly 1 per device. */
 export interface OutboxEntry {
@@ -72,6 +74,8 @@ export class GatherDatabase extends Dexie {
 			outbox: 'mutationId',
 			meta: 'key'
 		});
+		// The outbox by mutation name: Settings counts what waits, per kind, without reading it all.
+		this.version(2).stores({ outbox: 'mutationId, name' });
 	}
 
 	/** The tables mirrored from the server, in the order of the pull contract. */
@@ -95,6 +99,25 @@ export class GatherDatabase extends Dexie {
 
 	async setMeta<Key extends MetaKey>(key: Key, value: MetaValues[Key]): Promise<void> {
 		await this.meta.put({ key, value });
+	}
+
+	/** Writes waiting for the server, counted per mutation name (kinds with none left out). */
+	async pendingByMutation(): Promise<{ name: MutationName; count: number }[]> {
+		return this.transaction('r', this.outbox, async () => {
+			const counts = await Promise.all(
+				MUTATION_NAMES.map(async (name) => ({
+					name,
+					count: await this.outbox.where('name').equals(name).count()
+				}))
+			);
+			return counts.filter((kind) => kind.count > 0);
+		});
+	}
+
+	/** Writes not yet sent to the server (above what it said it processed). */
+	async unpushedCount(): Promise<number> {
+		const pushedThrough = (await this.getMeta('pushedThrough')) ?? 0;
+		return this.outbox.where('mutationId').above(pushedThrough).count();
 	}
 
 	/** The device id, made on first use inside whatever transaction is running. */

@@ -1,8 +1,10 @@
 /** Translated names of the taxonomy, rejection reasons and sync failures, checked for completeness by the compiler. */
 import type { RejectionReason } from '$lib/domain/entities';
 import type { MutationName } from '$lib/domain/mutations';
+import { MutationRejected } from '$lib/domain/rejection';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
+import { StorageFullError } from './durability';
 import type { SyncFailure } from './sync/transport';
 
 export const areaLabels: Record<Area, () => string> = {
@@ -58,3 +60,10 @@ export const syncFailureLabels: Record<SyncFailure, () => string> = {
 	rejected: m.sync_failure_rejected,
 	unauthorized: m.sync_failure_unauthorized
 };
+
+/** Why a local write (`app.mutate`) did not save, for the person who tried: a rule, a full disk, or else. */
+export function saveFailureMessage(error: unknown): string {
+	if (error instanceof MutationRejected) return reasonLabels[error.reason]();
+	if (error instanceof StorageFullError) return m.error_storage_full();
+	return m.error_save_failed({ reason: error instanceof Error ? error.message : String(error) });
+}

@@ -9,9 +9,12 @@ import type { SessionPerson } from '$lib/domain/auth-api';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { fetchMe, signOut as endSession } from '../auth';
 import { rememberAccount, rememberedAccount } from '../account';
-import { databaseName, GatherDatabase } from '../db';
+import { databaseName, GatherDatabase, type OutboxEntry } from '../db';
+import { isQuotaExceeded, StorageFullError, withReopen } from '../durability';
 import { runMutation } from '../mutations';
+import { readStorageStatus, requestPersistence, type StorageStatus } from '../storage';
 import { SyncEngine, type SyncReport } from '../sync/engine';
+import { eventSourceFeed } from '../sync/feed';
 import { httpTransport } from '../sync/transport';
 
 /** Set when a sign-out could not reach the server: its session cookie is ended at the next chance. */
@@ -22,7 +25,8 @@ const IDLE_REPORT: SyncReport = {
 	failure: null,
 	errorMessage: null,
 	lastSyncedAt: null,
-	received: 0
+	progress: null,
+	tab: ''
 };
 
 class AppState {
@@ -32,6 +36,7 @@ class AppState {
 	#pending = $state(0);
 	#ready = $state(false);
 	#online = $state(true);
+	#storage = $state.raw<StorageStatus | null>(null);
 	#engine: SyncEngine | null = null;
 	#unwatch: (() => void) | null = null;
 	#starting: Promise<void> | null = null;
@@ -47,6 +52,14 @@ class AppState {
 	}
 	get pending() {
 		return this.#pending;
+	}
+	/** Whether the browser keeps this device's data, and how much it holds (null until read). */
+	get storage() {
+		return this.#storage;
+	}
+	/** This tab's sync engine id: a report whose `tab` differs came from another tab. */
+	get tab() {
+		return this.#engine?.tab ?? null;
 	}
 	/** True once the remembered account (if any) is open. */
 	get ready() {
@@ -133,11 +146,45 @@ class AppState {
 		if (database && pending === 0) await database.delete();
 	}
 
-	async mutate<Name extends MutationName>(name: Name, args: MutationArgs<Name>): Promise<void> {
+	/**
+	 * Write through the mutation registry: domain rows, outbox entry and counters commit in one
+	 * transaction, or nothing does. A lost database connection is reopened and the write tried
+	 * once more (it never half-landed, so it lands exactly once); a full disk throws
+	 * StorageFullError, with nothing written and the screen keeping what the person typed.
+	 */
+	async mutate<Name extends MutationName>(
+		name: Name,
+		args: MutationArgs<Name>
+	): Promise<OutboxEntry> {
+		const database = this.#database;
 		const actor = this.actor;
-		if (!this.#database || !actor) throw new Error('Not signed in');
-		await runMutation(this.#database, actor, name, args);
+		if (!database || !actor) throw new Error('Not signed in');
+		let entry: OutboxEntry;
+		try {
+			entry = await withReopen(database, () => runMutation(database, actor, name, args), {
+				// Signed out meanwhile: that database was closed on purpose.
+				canReopen: () => this.#database === database
+			});
+		} catch (error) {
+			if (isQuotaExceeded(error)) {
+				void this.refreshStorage();
+				throw new StorageFullError(error);
+			}
+			throw error;
+		}
 		this.#engine?.afterWrite();
+		return entry;
+	}
+
+	/** Read persistence and storage use again (Settings shows them). */
+	async refreshStorage(): Promise<void> {
+		this.#storage = await readStorageStatus();
+	}
+
+	/** The person asked to keep this device's data safe from the browser's clean-up. */
+	async protectStorage(): Promise<void> {
+		await requestPersistence(true);
+		await this.refreshStorage();
 	}
 
 	syncNow(): Promise<void> {
@@ -163,7 +210,8 @@ class AppState {
 			database,
 			{ personId: person.id, roles: person.roles },
 			httpTransport,
-			(report) => (this.#report = report)
+			(report) => (this.#report = report),
+			{ changes: eventSourceFeed('/api/sync/changes') }
 		);
 		this.#engine = engine;
 		this.#unwatch = () => {
@@ -171,6 +219,10 @@ class AppState {
 			engine.stop();
 		};
 		engine.start();
+		// Unsynced writes live only here until they sync: ask the browser not to evict them.
+		void requestPersistence()
+			.catch(() => null)
+			.then(() => this.refreshStorage());
 	}
 
 	#close() {

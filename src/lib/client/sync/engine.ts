@@ -1,14 +1,25 @@
 /**
  * The sync loop: push the outbox, then pull, whenever something may have changed — app start,
- * `online`, the tab becoming visible, a timer, and shortly after each local write. Temporary
- * failures back off exponentially with jitter; an expired session waits for the person to sign
- * in again and keeps every queued write. One tab syncs at a time (Web Locks).
+ * `online`, the tab becoming visible, a timer, shortly after each local write, and when the
+ * server's change feed announces a new version. Temporary failures back off exponentially
+ * with jitter; an expired session waits for the person to sign in again and keeps every
+ * queued write. One tab syncs at a time (Web Locks) and tells the others how it goes
+ * (BroadcastChannel); a lost database connection is reopened and the cycle run once more.
  */
 import type { Actor } from '$lib/domain/actor';
 import type { GatherDatabase } from '../db';
+import { withReopen } from '../durability';
+import { onServiceWorkerSyncRequest, requestBackgroundSync } from './background';
+import { ChangeFeed, type OpenChangeFeed } from './feed';
 import { pullChanges } from './pull';
-import { pushOutbox } from './push';
+import { pushOutbox, type Progress } from './push';
+import { TabChannel } from './tabs';
 import { SyncError, type SyncFailure, type SyncTransport } from './transport';
+
+export interface SyncProgress extends Progress {
+	/** Sending the outbox, or receiving the server's rows. */
+	phase: 'push' | 'pull';
+}
 
 export interface SyncReport {
 	syncing: boolean;
@@ -16,8 +27,15 @@ export interface SyncReport {
 	failure: SyncFailure | null;
 	errorMessage: string | null;
 	lastSyncedAt: string | null;
-	/** Rows received so far in the running pull. */
-	received: number;
+	/** How far the running sync has come; null when idle. */
+	progress: SyncProgress | null;
+	/** The tab whose engine wrote this report: reports travel between tabs. */
+	tab: string;
+}
+
+export interface SyncEngineOptions {
+	/** The server's change feed (EventSource in the app; none in unit tests). */
+	changes?: OpenChangeFeed;
 }
 
 const INTERVAL_MS = 30_000;
@@ -25,6 +43,9 @@ const AFTER_WRITE_MS = 400;
 const MAX_BACKOFF_MS = 60_000;
 /** Offline retries cost no network at all, and connectivity at events comes and goes in seconds. */
 const MAX_OFFLINE_RETRY_MS = 10_000;
+/** After a feed event: spread the pulls of every listening device over a fraction of a second. */
+const FEED_JITTER_MIN_MS = 50;
+const FEED_JITTER_SPAN_MS = 200;
 
 export function backoffDelay(attempt: number, random = Math.random): number {
 	const ceiling = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
@@ -32,114 +53,249 @@ export function backoffDelay(attempt: number, random = Math.random): number {
 	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+export function feedDelay(random = Math.random): number {
+	return Math.round(FEED_JITTER_MIN_MS + random() * FEED_JITTER_SPAN_MS);
+}
+
+/**
+ * Why a sync was asked for. `always` runs a full cycle; the others name what there is to do,
+ * checked again once the lock is held — by then another tab may have done it.
+ */
+type Need = 'always' | 'push' | 'pull';
+
 export class SyncEngine {
-	#report: SyncReport = {
-		syncing: false,
-		failure: null,
-		errorMessage: null,
-		lastSyncedAt: null,
-		received: 0
-	};
-	#timer: ReturnType<typeof setTimeout> | undefined;
+	readonly tab = crypto.randomUUID();
+	#report: SyncReport;
+	#pollTimer: ReturnType<typeof setTimeout> | undefined;
+	#writeTimer: ReturnType<typeof setTimeout> | undefined;
+	#feedTimer: ReturnType<typeof setTimeout> | undefined;
 	#running: Promise<void> | null = null;
-	#again = false;
+	/** Asked for while a sync ran: one more after it, for these needs. */
+	#queued = new Set<Need>();
+	#queuedWait = false;
+	#holding = false;
 	#attempt = 0;
 	#stopped = false;
-	#detach: (() => void) | null = null;
+	/** The highest version the change feed announced. */
+	#announced = 0;
+	#detach: (() => void)[] = [];
+	#tabs: TabChannel | null = null;
+	#feed: ChangeFeed | null = null;
 
 	constructor(
 		private readonly db: GatherDatabase,
 		private readonly actor: Actor,
 		private readonly transport: SyncTransport,
-		private readonly onReport: (report: SyncReport) => void = () => {}
-	) {}
+		private readonly onReport: (report: SyncReport) => void = () => {},
+		private readonly options: SyncEngineOptions = {}
+	) {
+		this.#report = {
+			syncing: false,
+			failure: null,
+			errorMessage: null,
+			lastSyncedAt: null,
+			progress: null,
+			tab: this.tab
+		};
+	}
 
 	get report(): SyncReport {
 		return this.#report;
 	}
 
+	/** The Web Lock that lets one tab at a time sync this database. */
+	get lockName(): string {
+		return `gather-sync:${this.db.name}`;
+	}
+
 	/** Start syncing on the browser's signals. Returns nothing; call stop() to detach. */
 	start(): void {
 		if (typeof window === 'undefined') return;
-		const soon = () => this.schedule(0);
+		const poll = () => void this.#request('always', false);
 		const onVisible = () => {
-			if (document.visibilityState === 'visible') soon();
+			if (document.visibilityState === 'visible') poll();
 		};
-		window.addEventListener('online', soon);
+		// A tab closed mid-sync releases the lock by itself; the others must not keep showing it.
+		const onHide = () => {
+			if (this.#holding) this.#tabs?.report({ ...this.#report, syncing: false, progress: null });
+		};
+		addEventListener('online', poll);
+		addEventListener('pagehide', onHide);
 		document.addEventListener('visibilitychange', onVisible);
-		this.#detach = () => {
-			window.removeEventListener('online', soon);
-			document.removeEventListener('visibilitychange', onVisible);
-		};
-		void this.db.getMeta('lastSyncedAt').then((lastSyncedAt) => {
-			if (lastSyncedAt && !this.#report.lastSyncedAt) this.#update({ lastSyncedAt });
+		this.#detach.push(
+			() => removeEventListener('online', poll),
+			() => removeEventListener('pagehide', onHide),
+			() => document.removeEventListener('visibilitychange', onVisible),
+			onServiceWorkerSyncRequest(() => void this.#request('push', true))
+		);
+		this.#tabs = new TabChannel(this.lockName, {
+			report: (report) => this.#adopt(report),
+			hello: () => {
+				if (this.#holding) this.#tabs?.report(this.#report);
+			}
 		});
-		soon();
+		this.#tabs.hello();
+		if (this.options.changes) {
+			this.#feed = new ChangeFeed(`gather-feed:${this.db.name}`, this.options.changes, (version) =>
+				this.#announce(version)
+			);
+			this.#feed.start();
+		}
+		void this.db.getMeta('lastSyncedAt').then((lastSyncedAt) => {
+			if (lastSyncedAt && !this.#report.lastSyncedAt) this.#set({ lastSyncedAt });
+		});
+		poll();
 	}
 
 	stop(): void {
 		this.#stopped = true;
-		clearTimeout(this.#timer);
-		this.#detach?.();
+		clearTimeout(this.#pollTimer);
+		clearTimeout(this.#writeTimer);
+		clearTimeout(this.#feedTimer);
+		for (const detach of this.#detach) detach();
+		this.#detach = [];
+		this.#feed?.stop();
+		this.#tabs?.close();
 	}
 
-	/** A local write happened: sync shortly, coalescing bursts of writes. */
+	/**
+	 * A local write happened: push shortly. A burst of writes shares one sync (the timer is
+	 * not pushed back by later writes, so a steady stream of writes still goes out).
+	 */
 	afterWrite(): void {
-		this.schedule(AFTER_WRITE_MS);
+		if (this.#stopped || this.#writeTimer !== undefined) return;
+		requestBackgroundSync();
+		// During a server outage the backoff decides: each write must not add a request.
+		if (this.#attempt > 0 && this.#report.failure === 'server') return;
+		this.#writeTimer = setTimeout(() => {
+			this.#writeTimer = undefined;
+			void this.#request('push', true);
+		}, AFTER_WRITE_MS);
 	}
 
+	/** The next regular sync (interval, retry, backoff) in `delay` ms, replacing the pending one. */
 	schedule(delay: number): void {
 		if (this.#stopped) return;
-		clearTimeout(this.#timer);
-		this.#timer = setTimeout(() => void this.syncNow(), delay);
+		clearTimeout(this.#pollTimer);
+		this.#pollTimer = setTimeout(() => void this.#request('always', false), delay);
 	}
 
-	/** Run one sync now (or once more right after the running one). Never throws. */
-	async syncNow(): Promise<void> {
-		if (this.#running) {
-			this.#again = true;
-			return this.#running;
-		}
-		this.#running = this.#withLock(() => this.#cycle()).finally(() => {
-			this.#running = null;
-			if (this.#again && !this.#stopped) {
-				this.#again = false;
-				this.schedule(0);
-			}
-		});
+	/** Run one full sync now, waiting for another tab's to finish first. Never throws. */
+	syncNow(): Promise<void> {
+		return this.#request('always', true);
+	}
+
+	/**
+	 * Run a sync for `need`. `wait`: when another tab holds the lock, queue for it rather than
+	 * give up. Writes and feed events wait; the timer and the browser's signals do not (the tab
+	 * holding the lock is doing that work already).
+	 *
+	 * Why queue for the lock instead of asking the holder over BroadcastChannel to run again:
+	 * a message can cross the holder's release of the lock and be lost, so the write would
+	 * wait for the 30 s timer; a queued lock request cannot be lost, and if the holding tab is
+	 * closed or frozen the lock passes on by itself. Once granted, the need is checked again
+	 * (nothing left to push, cursor already past the announced version) so a write the holder
+	 * already sent costs no request. Writes made while this tab waits coalesce into this wait.
+	 */
+	#request(need: Need, wait: boolean): Promise<void> {
+		if (this.#stopped) return Promise.resolve();
+		this.#queued.add(need);
+		this.#queuedWait ||= wait;
+		this.#running ??= this.#drain();
 		return this.#running;
 	}
 
-	async #withLock(work: () => Promise<void>): Promise<void> {
-		if (typeof navigator === 'undefined' || !navigator.locks) return work();
-		// Another tab holding the lock is syncing the same database; its result reaches this
-		// tab through IndexedDB (liveQuery), so there is nothing to wait for.
-		await navigator.locks.request('gather-sync', { ifAvailable: true }, async (lock) => {
-			if (lock) await work();
-		});
+	/** Serve requests until none is left; those made while a sync runs share the next one. */
+	async #drain(): Promise<void> {
+		try {
+			while (this.#queued.size > 0 && !this.#stopped) {
+				const needs = this.#queued;
+				const wait = this.#queuedWait;
+				this.#queued = new Set();
+				this.#queuedWait = false;
+				await this.#locked(needs, wait);
+			}
+		} finally {
+			this.#running = null;
+		}
+	}
+
+	async #locked(needs: Set<Need>, wait: boolean): Promise<void> {
+		const run = async () => {
+			if (!this.#stopped && (await this.#needed(needs))) await this.#holdAndRun();
+		};
+		if (typeof navigator === 'undefined' || !navigator.locks) return run();
+		const ran = await navigator.locks.request(
+			this.lockName,
+			{ ifAvailable: true },
+			async (lock) => {
+				if (!lock) return false;
+				await run();
+				return true;
+			}
+		);
+		if (!ran && wait && !this.#stopped) await navigator.locks.request(this.lockName, run);
+	}
+
+	async #needed(needs: Set<Need>): Promise<boolean> {
+		if (needs.has('always')) return true;
+		if (needs.has('push') && (await this.db.unpushedCount()) > 0) return true;
+		if (needs.has('pull') && this.#announced > ((await this.db.getMeta('cursor')) ?? 0))
+			return true;
+		return false;
+	}
+
+	async #holdAndRun(): Promise<void> {
+		this.#holding = true;
+		try {
+			await this.#cycle();
+		} finally {
+			this.#holding = false;
+		}
+	}
+
+	/** The change feed announced a committed version: pull soon, unless this device has it. */
+	#announce(version: number) {
+		this.#announced = Math.max(this.#announced, version);
+		if (this.#feedTimer !== undefined) return;
+		this.#feedTimer = setTimeout(() => {
+			this.#feedTimer = undefined;
+			void this.#request('pull', true);
+		}, feedDelay());
 	}
 
 	async #cycle(): Promise<void> {
-		clearTimeout(this.#timer);
+		clearTimeout(this.#pollTimer);
 		if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-			this.#update({ failure: 'offline', errorMessage: null });
+			this.#update({ failure: 'offline', errorMessage: null, syncing: false, progress: null });
 			this.schedule(MAX_OFFLINE_RETRY_MS);
 			return;
 		}
-		this.#update({ syncing: true, received: 0 });
+		this.#update({ syncing: true, progress: null });
 		try {
-			await pushOutbox(this.db, this.transport);
-			await pullChanges(this.db, this.actor, this.transport, (received) =>
-				this.#update({ received })
-			);
-			const lastSyncedAt = new Date().toISOString();
-			await this.db.setMeta('lastSyncedAt', lastSyncedAt);
+			// A lost connection (another tab upgrading, the browser closing it) fails the cycle
+			// midway; both halves are safe to repeat, so reopen and run it once more.
+			const lastSyncedAt = await withReopen(this.db, () => this.#pushAndPull(), {
+				canReopen: () => !this.#stopped
+			});
 			this.#attempt = 0;
-			this.#update({ syncing: false, failure: null, errorMessage: null, lastSyncedAt });
+			this.#update({
+				syncing: false,
+				failure: null,
+				errorMessage: null,
+				progress: null,
+				lastSyncedAt
+			});
+			this.#feed?.ensureOpen();
 			this.schedule(INTERVAL_MS);
 		} catch (error) {
 			const failure = error instanceof SyncError ? error : new SyncError('server', String(error));
-			this.#update({ syncing: false, failure: failure.failure, errorMessage: failure.message });
+			this.#update({
+				syncing: false,
+				failure: failure.failure,
+				errorMessage: failure.message,
+				progress: null
+			});
 			if (failure.failure === 'unauthorized') return; // waits for sign-in; nothing is dropped
 			if (!failure.temporary) this.schedule(INTERVAL_MS);
 			else if (failure.failure === 'offline')
@@ -148,7 +304,32 @@ export class SyncEngine {
 		}
 	}
 
+	/** Returns when it finished (ISO), as stored for the next start. */
+	async #pushAndPull(): Promise<string> {
+		await pushOutbox(this.db, this.transport, (progress) =>
+			this.#update({ progress: { phase: 'push', ...progress } })
+		);
+		await pullChanges(this.db, this.actor, this.transport, (progress) =>
+			this.#update({ progress: { phase: 'pull', ...progress } })
+		);
+		const finishedAt = new Date().toISOString();
+		await this.db.setMeta('lastSyncedAt', finishedAt);
+		return finishedAt;
+	}
+
+	/** A report of this tab's own sync: shown here and told to the other tabs. */
 	#update(patch: Partial<SyncReport>): void {
+		this.#set({ ...patch, tab: this.tab });
+		this.#tabs?.report(this.#report);
+	}
+
+	/** Another tab's report: the same database and server, so the same state to show. */
+	#adopt(report: SyncReport): void {
+		if (this.#holding || this.#stopped) return;
+		this.#set(report);
+	}
+
+	#set(patch: Partial<SyncReport>): void {
 		this.#report = { ...this.#report, ...patch };
 		this.onReport(this.#report);
 	}

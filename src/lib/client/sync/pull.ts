@@ -2,25 +2,37 @@ import type { Actor } from '$lib/domain/actor';
 import { PULL_PAGE_SIZE, SYNCED_TABLES, type PullResponse } from '$lib/domain/sync-protocol';
 import type { GatherDatabase } from '../db';
 import { discardEntry, reapplyEntry } from '../mutations';
+import type { Progress } from './push';
 import type { SyncTransport } from './transport';
 
 /**
  * Bring the server's truth down, page by page from the cursor. Each page commits in one
  * Dexie transaction with its cursor, so an interrupted pull resumes where it stopped.
+ * The first page also asks how many rows follow it, for the progress bar; later pages do
+ * not (each count costs the server a query per table). Rows committed while the pull runs
+ * arrive too: then `done` passes the first estimate and the total grows with it.
  */
 export async function pullChanges(
 	db: GatherDatabase,
 	actor: Actor,
 	transport: SyncTransport,
-	onProgress?: (received: number) => void
+	onProgress?: (progress: Progress) => void
 ): Promise<number> {
 	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
 	let received = 0;
-	for (;;) {
+	let total = 0;
+	for (let first = true; ; first = false) {
 		const cursor = (await db.getMeta('cursor')) ?? 0;
-		const page = await transport.pull({ deviceId, cursor, limit: PULL_PAGE_SIZE });
+		const page = await transport.pull({
+			deviceId,
+			cursor,
+			limit: PULL_PAGE_SIZE,
+			...(first ? { count: true } : {})
+		});
 		received += await applyPage(db, actor, deviceId, page);
-		onProgress?.(received);
+		if (first) total = received + (page.remaining ?? 0);
+		total = Math.max(total, received);
+		onProgress?.({ done: received, total });
 		if (!page.more) return received;
 	}
 }

@@ -2,13 +2,28 @@ import { MAX_PUSH_BATCH } from '$lib/domain/sync-protocol';
 import type { GatherDatabase } from '../db';
 import type { SyncTransport } from './transport';
 
+/** How far a push or pull has come: `done` of `total` rows or writes. */
+export interface Progress {
+	done: number;
+	total: number;
+}
+
 /**
  * Send the outbox in order, in batches, resuming after what the server already processed.
  * The server applies each mutationId once, so resending after a lost answer is harmless.
  * Entries stay in the outbox until a pull acknowledges them (see pull.ts).
  */
-export async function pushOutbox(db: GatherDatabase, transport: SyncTransport): Promise<number> {
+export async function pushOutbox(
+	db: GatherDatabase,
+	transport: SyncTransport,
+	onProgress?: (progress: Progress) => void
+): Promise<number> {
 	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	const start = (await db.getMeta('pushedThrough')) ?? 0;
+	// Entries above pushedThrough are never deleted before they are pushed, and mutationIds
+	// go up by one, so this count is exactly what this push has to send (writes made while it
+	// runs are sent too: then the total grows).
+	let total = await db.unpushedCount();
 	let pushed = 0;
 	// Each round either advances pushedThrough or stops; the bound guards against a server
 	// that keeps answering without progress.
@@ -16,12 +31,16 @@ export async function pushOutbox(db: GatherDatabase, transport: SyncTransport): 
 		const after = (await db.getMeta('pushedThrough')) ?? 0;
 		const batch = await db.outbox.where('mutationId').above(after).limit(MAX_PUSH_BATCH).toArray();
 		if (batch.length === 0) return pushed;
+		if (round === 0) onProgress?.({ done: 0, total });
 		const response = await transport.push({
 			deviceId,
 			mutations: batch.map(({ mutationId, name, args, hlc }) => ({ mutationId, name, args, hlc }))
 		});
 		await db.setMeta('pushedThrough', response.lastMutationId);
 		pushed += response.applied + response.rejected;
+		const done = Math.max(0, response.lastMutationId - start);
+		total = Math.max(total, done);
+		onProgress?.({ done, total });
 		if (response.lastMutationId <= after && !response.gap) return pushed;
 	}
 	return pushed;

@@ -16,9 +16,10 @@ import { createTestDatabase } from '$lib/server/testing/database';
 import { addPerson } from '$lib/server/testing/fixtures';
 import { GatherDatabase } from '../db';
 import { runMutation } from '../mutations';
-import { SyncEngine } from './engine';
+import { failingDevice } from '../testing/failing-device';
+import { SyncEngine, type SyncReport } from './engine';
 import { pullChanges } from './pull';
-import { pushOutbox } from './push';
+import { pushOutbox, type Progress } from './push';
 import { SyncError, type SyncTransport } from './transport';
 
 let server: DatabaseHandle;
@@ -200,5 +201,91 @@ describe('syncing', () => {
 		resumed.stop();
 		expect(resumed.report.failure).toBeNull();
 		expect(await db.outbox.count()).toBe(0);
+	});
+});
+
+describe('progress', () => {
+	it('counts a long push by outbox entries and a long pull by rows, from the first page on', async () => {
+		const phone = device();
+		const { transport } = transportFor(actor);
+		for (let index = 0; index < 1200; index++)
+			await runMutation(phone, actor, 'contribution.log', contribution(`Bulk entry ${index}`));
+
+		const pushed: Progress[] = [];
+		await pushOutbox(phone, transport, (progress) => pushed.push(progress));
+		expect(pushed).toEqual([
+			{ done: 0, total: 1200 },
+			{ done: 500, total: 1200 },
+			{ done: 1000, total: 1200 },
+			{ done: 1200, total: 1200 }
+		]);
+
+		// A fresh device: everything in scope, several pages; the first page's count is the total.
+		const requests: Parameters<SyncTransport['pull']>[0][] = [];
+		const counting: SyncTransport = {
+			...transport,
+			pull: (request) => {
+				requests.push(request);
+				return transport.pull(request);
+			}
+		};
+		const pulled: Progress[] = [];
+		const laptop = device();
+		const received = await pullChanges(laptop, actor, counting, (progress) =>
+			pulled.push(progress)
+		);
+		expect(received).toBeGreaterThanOrEqual(1200);
+		expect(pulled.length).toBeGreaterThan(1);
+		expect(pulled.every((progress) => progress.total === received)).toBe(true);
+		expect(pulled.map((progress) => progress.done)).toEqual(
+			[...pulled.map((progress) => progress.done)].sort((a, b) => a - b)
+		);
+		expect(pulled.at(-1)).toEqual({ done: received, total: received });
+		// Only the first page asks the server to count.
+		expect(requests.map((request) => request.count === true)).toEqual(
+			requests.map((_, index) => index === 0)
+		);
+	});
+
+	it('reports the phases of a running sync and clears them when it ends', async () => {
+		const db = device();
+		const { transport } = transportFor(actor);
+		await runMutation(db, actor, 'contribution.log', contribution('Reported step by step'));
+		const reports: SyncReport[] = [];
+		const engine = new SyncEngine(db, actor, transport, (report) => reports.push(report));
+		await engine.syncNow();
+		engine.stop();
+		const phases = reports.map((report) => report.progress?.phase).filter(Boolean);
+		expect(phases).toContain('push');
+		expect(phases).toContain('pull');
+		expect(reports.at(-1)).toMatchObject({ syncing: false, progress: null, failure: null });
+		expect(reports.every((report) => report.tab === engine.tab)).toBe(true);
+	});
+});
+
+describe('a lost database connection during a sync', () => {
+	it('reopens and finishes the cycle, each row delivered once', async () => {
+		// The first pulled page's write to contributions loses the connection midway.
+		const failing = failingDevice('contributions', 'lose');
+		const db = failing.db;
+		const { transport } = transportFor(actor);
+		const args = contribution(`Synced through a lost connection ${newId()}`);
+		await runMutation(db, actor, 'contribution.log', args);
+		failing.arm();
+
+		const engine = new SyncEngine(db, actor, transport);
+		await engine.syncNow();
+		engine.stop();
+
+		expect(failing.failures()).toBe(1);
+		expect(engine.report.failure).toBeNull();
+		expect(await db.outbox.count()).toBe(0);
+		expect((await db.contributions.get(args.id))?.version).toBeGreaterThan(0);
+		const everything = await handlePull(server.db, actor, {
+			deviceId: newId(),
+			cursor: 0,
+			limit: 5000
+		});
+		expect(everything.changes.contributions.filter((row) => row.id === args.id)).toHaveLength(1);
 	});
 });
