@@ -5,7 +5,7 @@ import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
 import type { Database } from '$lib/server/db';
-import { people } from '$lib/server/db/schema';
+import { badges, events, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 
 /** Insert a person (as sign-up would) and return them as an actor. */
@@ -46,4 +46,57 @@ export function logContribution(
 		},
 		hlc: clock()
 	};
+}
+
+/** Insert a person with a chosen id, so that two databases can hold the same people. */
+export async function addPersonWithId(
+	db: Database,
+	id: string,
+	roles: Role[] = ['member']
+): Promise<Actor> {
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(people).values({
+			id,
+			displayName: `Tester ${id.slice(-4)}`,
+			email: `${id}@example.org`,
+			roles,
+			version
+		});
+	});
+	return { personId: id, roles };
+}
+
+/** Insert a community event happening now, run by `organizerIds`; returns its id. */
+export async function addEvent(
+	db: Database,
+	organizerIds: string[],
+	id: string = newId()
+): Promise<string> {
+	const now = Date.now();
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(events).values({
+			id,
+			title: `Sprint ${id.slice(-4)}`,
+			startsAt: new Date(now - 3600_000),
+			endsAt: new Date(now + 3600_000),
+			timezone: 'UTC',
+			visibility: 'community',
+			organizerIds,
+			version
+		});
+	});
+	return id;
+}
+
+/** Insert a badge class; returns its id. */
+export async function addBadge(db: Database, id: string = newId()): Promise<string> {
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx
+			.insert(badges)
+			.values({ id, slug: `badge-${id.replaceAll('-', '')}`, name: 'Helper', version });
+	});
+	return id;
 }

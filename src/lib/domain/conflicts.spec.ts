@@ -1,0 +1,317 @@
+/**
+ * The conflict rules as laws: whatever order, grouping or number of times writes arrive in,
+ * every side that has seen the same writes holds the same state.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+	mergeAward,
+	mergeCheckIn,
+	mergeProfile,
+	type FieldClocks,
+	type ProfilePatch
+} from './conflicts';
+import { encodeHlc } from './hlc';
+
+type CheckInFacts = Parameters<typeof mergeCheckIn>[1];
+type AwardFacts = Parameters<typeof mergeAward>[1];
+
+const devices = ['0190a000-0000-7000-8000-00000000000a', '0190a000-0000-7000-8000-00000000000b'];
+const organizers = ['0190a000-0000-7000-8000-000000000001', '0190a000-0000-7000-8000-000000000002'];
+const start = Date.UTC(2026, 4, 16, 9);
+
+/** A few instants a minute apart, so that equal times (ties) come up often. */
+const instant = fc.integer({ min: 0, max: 3 }).map((minute) => new Date(start + minute * 60_000));
+
+const checkIn: fc.Arbitrary<CheckInFacts> = fc.record({
+	checkedInAt: instant.map((date) => date.toISOString()),
+	deviceIds: fc.subarray(['0190a000-0000-7000-8000-00000000000c', ...devices], { minLength: 1 }),
+	recordedBy: fc.constantFrom(...organizers)
+});
+
+/** Two awards with the same time and awarder are treated as one write (see the it.fails below). */
+const awardList = fc.uniqueArray(
+	fc.record({
+		awardedAt: instant.map((date) => date.toISOString()),
+		awardedBy: fc.option(fc.constantFrom(...organizers), { nil: null }),
+		evidence: fc.option(fc.constantFrom('Ran the sprint', 'Reviewed 40 strings'), { nil: null })
+	}),
+	{ minLength: 1, maxLength: 6, selector: (award) => `${award.awardedAt}|${award.awardedBy}` }
+);
+
+/** Each write at least once, in any order, some of them repeated: what a flaky network delivers. */
+function deliveries<T>(writes: T[]): fc.Arbitrary<T[]> {
+	return fc
+		.tuple(
+			fc.shuffledSubarray(writes, { minLength: writes.length, maxLength: writes.length }),
+			fc.array(fc.constantFrom(...writes), { maxLength: 4 }),
+			fc.nat()
+		)
+		.map(([all, repeats, cut]) => {
+			// Repeats go in anywhere, including before the first arrival of the same write.
+			const at = cut % (all.length + 1);
+			return [...all.slice(0, at), ...repeats, ...all.slice(at)];
+		});
+}
+
+function foldCheckIns(writes: CheckInFacts[]): CheckInFacts | null {
+	return writes.reduce<CheckInFacts | null>((state, write) => mergeCheckIn(state, write), null);
+}
+
+function foldAwards(writes: AwardFacts[]): AwardFacts | null {
+	return writes.reduce<AwardFacts | null>((state, write) => mergeAward(state, write), null);
+}
+
+interface ProfileWrite {
+	patch: ProfilePatch;
+	hlc: string;
+}
+interface ProfileState {
+	values: ProfilePatch;
+	clocks: FieldClocks;
+}
+const emptyProfile: ProfileState = { values: {}, clocks: {} };
+
+function applyProfile(state: ProfileState, write: ProfileWrite): ProfileState {
+	const merged = mergeProfile(state.clocks, write.patch, write.hlc);
+	return { values: { ...state.values, ...merged.changes }, clocks: merged.clocks };
+}
+
+function foldProfile(writes: ProfileWrite[], from = emptyProfile): ProfileState {
+	return writes.reduce(applyProfile, from);
+}
+
+/** Merge replica `other` into `state`: each field it holds arrives as the write that set it. */
+function joinProfiles(state: ProfileState, other: ProfileState): ProfileState {
+	let joined = state;
+	for (const [field, hlc] of Object.entries(other.clocks) as [keyof FieldClocks, string][])
+		joined = applyProfile(joined, { patch: { [field]: other.values[field] }, hlc });
+	return joined;
+}
+
+const profilePatch: fc.Arbitrary<ProfilePatch> = fc
+	.record(
+		{
+			displayName: fc.constantFrom('Ada', 'Grace', 'Linus'),
+			pronouns: fc.constantFrom(null, 'she/her', 'they/them'),
+			bio: fc.constantFrom(null, 'Translator', 'Docs and tests'),
+			city: fc.constantFrom(null, 'Lyon', 'Pune'),
+			country: fc.constantFrom(null, 'FR', 'IN')
+		},
+		{ requiredKeys: [] }
+	)
+	.filter((patch) => Object.keys(patch).length > 0);
+
+/** Distinct writes have distinct clocks (the node part differs between devices). */
+const profileWrites = fc.uniqueArray(
+	fc.record({
+		patch: profilePatch,
+		hlc: fc
+			.record({
+				millis: fc.integer({ min: 0, max: 2 }).map((second) => start + second * 1000),
+				counter: fc.integer({ min: 0, max: 2 }),
+				node: fc.constantFrom('phone', 'laptop', 'tablet')
+			})
+			.map(encodeHlc)
+	}),
+	{ minLength: 1, maxLength: 8, selector: (write) => write.hlc }
+);
+
+describe('mergeCheckIn', () => {
+	it('keeps the earliest check-in and every device that recorded it', () => {
+		const door = { checkedInAt: '2026-05-16T09:02:00.000Z', deviceIds: [devices[1]] };
+		const tablet = { checkedInAt: '2026-05-16T09:00:00.000Z', deviceIds: [devices[0]] };
+		const first = mergeCheckIn(null, { ...door, recordedBy: organizers[0] });
+		const merged = mergeCheckIn(first, { ...tablet, recordedBy: organizers[1] });
+		expect(merged).toEqual({
+			checkedInAt: '2026-05-16T09:00:00.000Z',
+			recordedBy: organizers[1],
+			deviceIds: [devices[0], devices[1]]
+		});
+	});
+
+	it('is commutative', () => {
+		fc.assert(
+			fc.property(checkIn, checkIn, (a, b) => {
+				expect(mergeCheckIn(mergeCheckIn(null, a), b)).toEqual(
+					mergeCheckIn(mergeCheckIn(null, b), a)
+				);
+			})
+		);
+	});
+
+	it('is associative', () => {
+		fc.assert(
+			fc.property(checkIn, checkIn, checkIn, (a, b, c) => {
+				expect(mergeCheckIn(mergeCheckIn(a, b), c)).toEqual(mergeCheckIn(a, mergeCheckIn(b, c)));
+			})
+		);
+	});
+
+	it('is idempotent', () => {
+		fc.assert(
+			fc.property(checkIn, checkIn, (a, b) => {
+				const once = mergeCheckIn(mergeCheckIn(null, a), b);
+				expect(mergeCheckIn(once, b)).toEqual(once);
+				expect(mergeCheckIn(once, a)).toEqual(once);
+			})
+		);
+	});
+
+	it('ends in the same check-in for any delivery of the same writes', () => {
+		const scenario = fc
+			.array(checkIn, { minLength: 1, maxLength: 6 })
+			.chain((writes) => fc.tuple(fc.constant(writes), deliveries(writes)));
+		fc.assert(
+			fc.property(scenario, ([writes, delivered]) => {
+				const result = foldCheckIns(delivered);
+				expect(result).toEqual(foldCheckIns(writes));
+				const earliest = Math.min(...writes.map((write) => Date.parse(write.checkedInAt)));
+				expect(Date.parse(result?.checkedInAt ?? '')).toBe(earliest);
+				expect(result?.deviceIds).toEqual(
+					[...new Set(writes.flatMap((write) => write.deviceIds))].sort()
+				);
+			})
+		);
+	});
+});
+
+describe('mergeAward', () => {
+	it('keeps the earliest award; on the same moment, the smaller awarder id', () => {
+		const early = {
+			awardedAt: '2026-05-16T09:00:00.000Z',
+			awardedBy: organizers[1],
+			evidence: 'a'
+		};
+		const late = { awardedAt: '2026-05-16T10:00:00.000Z', awardedBy: organizers[0], evidence: 'b' };
+		const tie = { ...early, awardedBy: organizers[0], evidence: 'c' };
+		expect(mergeAward(late, early)).toBe(early);
+		expect(mergeAward(early, late)).toBe(early);
+		expect(mergeAward(early, tie)).toBe(tie);
+		expect(mergeAward(tie, early)).toBe(tie);
+	});
+
+	it('is commutative, associative and idempotent', () => {
+		fc.assert(
+			fc.property(awardList, (awards) => {
+				const [a, b = a, c = b] = awards;
+				expect(mergeAward(a, b)).toEqual(mergeAward(b, a));
+				expect(mergeAward(mergeAward(a, b), c)).toEqual(mergeAward(a, mergeAward(b, c)));
+				expect(mergeAward(a, a)).toEqual(a);
+			})
+		);
+	});
+
+	it('ends in the same award for any delivery of the same writes', () => {
+		const scenario = awardList.chain((writes) => fc.tuple(fc.constant(writes), deliveries(writes)));
+		fc.assert(
+			fc.property(scenario, ([writes, delivered]) => {
+				expect(foldAwards(delivered)).toEqual(foldAwards(writes));
+			})
+		);
+	});
+
+	// Known gap: two awards by the same awarder at the same moment (two devices of one organizer
+	// within one millisecond) with different evidence: the one already stored stays, so the
+	// result depends on arrival order. Remove .fails once mergeAward breaks that last tie.
+	it.fails('ends in the same award when one awarder grants twice at the same moment', () => {
+		const first = {
+			awardedAt: '2026-05-16T09:00:00.000Z',
+			awardedBy: organizers[0],
+			evidence: 'a'
+		};
+		const second = { ...first, evidence: 'b' };
+		expect(mergeAward(first, second)).toEqual(mergeAward(second, first));
+	});
+});
+
+describe('mergeProfile', () => {
+	const clock = (second: number, node = 'phone') =>
+		encodeHlc({ millis: start + second * 1000, counter: 0, node });
+
+	it('lets the newer clock win, field by field', () => {
+		const before = { displayName: clock(1), city: clock(3) };
+		const result = mergeProfile(before, { displayName: 'Ada', city: 'Lyon' }, clock(2));
+		expect(result).toEqual({
+			changes: { displayName: 'Ada' },
+			clocks: { displayName: clock(2), city: clock(3) }
+		});
+	});
+
+	it('changes nothing for an older clock', () => {
+		const before = { bio: clock(5), pronouns: clock(5) };
+		expect(mergeProfile(before, { bio: 'Late', pronouns: null }, clock(4))).toEqual({
+			changes: {},
+			clocks: before
+		});
+	});
+
+	it('changes nothing when the same write (equal clock) arrives again', () => {
+		const once = mergeProfile({}, { country: 'IN' }, clock(1, 'laptop'));
+		expect(once.changes).toEqual({ country: 'IN' });
+		expect(mergeProfile(once.clocks, { country: 'IN' }, clock(1, 'laptop'))).toEqual({
+			changes: {},
+			clocks: once.clocks
+		});
+	});
+
+	it('sets a field to null when that write is the newest', () => {
+		const result = mergeProfile({ pronouns: clock(1) }, { pronouns: null }, clock(2));
+		expect(result.changes).toEqual({ pronouns: null });
+	});
+
+	it('is commutative', () => {
+		fc.assert(
+			fc.property(profileWrites, ([a, b = a]) => {
+				expect(foldProfile([a, b])).toEqual(foldProfile([b, a]));
+			})
+		);
+	});
+
+	it('is associative: replicas that saw different writes join to the same profile', () => {
+		const replicas = fc.tuple(profileWrites, fc.nat(), fc.nat()).map(([writes, i, j]) => {
+			// Three replicas, each having seen a slice of the writes (slices may overlap).
+			const [from, to] = [i % (writes.length + 1), j % (writes.length + 1)].sort((x, y) => x - y);
+			return [writes.slice(0, to), writes.slice(from), writes.slice(to)].map((seen) =>
+				foldProfile(seen)
+			);
+		});
+		fc.assert(
+			fc.property(replicas, ([a, b, c]) => {
+				expect(joinProfiles(joinProfiles(a, b), c)).toEqual(joinProfiles(a, joinProfiles(b, c)));
+				expect(joinProfiles(a, b)).toEqual(joinProfiles(b, a));
+			})
+		);
+	});
+
+	it('is idempotent', () => {
+		fc.assert(
+			fc.property(profileWrites, (writes) => {
+				const once = foldProfile(writes);
+				expect(foldProfile(writes, once)).toEqual(once);
+			})
+		);
+	});
+
+	it('ends in the same profile for any delivery of the same writes', () => {
+		const scenario = profileWrites.chain((writes) =>
+			fc.tuple(fc.constant(writes), deliveries(writes))
+		);
+		fc.assert(
+			fc.property(scenario, ([writes, delivered]) => {
+				const result = foldProfile(delivered);
+				expect(result).toEqual(foldProfile(writes));
+				// Each field holds the value of the newest write that set it.
+				for (const [field, hlc] of Object.entries(result.clocks)) {
+					const newest = writes
+						.filter((write) => Object.hasOwn(write.patch, field))
+						.reduce((a, b) => (a.hlc > b.hlc ? a : b));
+					expect(hlc).toBe(newest.hlc);
+					expect(result.values[field as keyof ProfilePatch]).toBe(
+						newest.patch[field as keyof ProfilePatch]
+					);
+				}
+			})
+		);
+	});
+});
