@@ -23,9 +23,10 @@ type CheckInFacts = Pick<CheckIn, 'checkedInAt' | 'deviceIds' | 'recordedBy'>;
 /** Merge a recorded check-in into the existing one (or none). Commutative and idempotent. */
 export function mergeCheckIn(existing: CheckInFacts | null, incoming: CheckInFacts): CheckInFacts {
 	const deviceIds = [...new Set([...(existing?.deviceIds ?? []), ...incoming.deviceIds])].sort();
-	if (!existing) return { ...incoming, deviceIds };
-	const earliest = earlierCheckIn(existing, incoming) ? existing : incoming;
-	return { checkedInAt: earliest.checkedInAt, recordedBy: earliest.recordedBy, deviceIds };
+	const earliest = !existing || !earlierCheckIn(existing, incoming) ? incoming : existing;
+	// One spelling of the instant (UTC), whatever offset the device wrote it with.
+	const checkedInAt = new Date(earliest.checkedInAt).toISOString();
+	return { checkedInAt, recordedBy: earliest.recordedBy, deviceIds };
 }
 
 function earlierCheckIn(a: CheckInFacts, b: CheckInFacts): boolean {
@@ -42,7 +43,14 @@ export function mergeAward(existing: AwardFacts | null, incoming: AwardFacts): A
 	const at = Date.parse(existing.awardedAt);
 	const bt = Date.parse(incoming.awardedAt);
 	if (at !== bt) return at < bt ? existing : incoming;
-	return (existing.awardedBy ?? '') <= (incoming.awardedBy ?? '') ? existing : incoming;
+	const byA = existing.awardedBy ?? '';
+	const byB = incoming.awardedBy ?? '';
+	if (byA !== byB) return byA < byB ? existing : incoming;
+	// The same awarder at the same millisecond (two of their devices): no evidence first, then
+	// text order, so the winner never depends on which arrived first.
+	if (existing.evidence === incoming.evidence || existing.evidence === null) return existing;
+	if (incoming.evidence === null) return incoming;
+	return existing.evidence <= incoming.evidence ? existing : incoming;
 }
 
 export type ProfilePatch = Partial<Pick<Person, ProfileField>>;
