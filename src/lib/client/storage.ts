@@ -52,10 +52,12 @@ export function formatBytes(bytes: number): string {
 		value /= 1000;
 		unit++;
 	}
-	return new Intl.NumberFormat(getLocale(), {
+	const text = new Intl.NumberFormat(getLocale(), {
 		style: 'unit',
 		unit: BYTE_UNITS[unit],
 		unitDisplay: 'short',
 		maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0
 	}).format(value);
+	// Never split a number from its unit across lines ("11" / "GB").
+	return text.replace(/\s/gu, '\u00a0');
 }

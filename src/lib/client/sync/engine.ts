@@ -271,7 +271,13 @@ export class SyncEngine {
 			this.schedule(MAX_OFFLINE_RETRY_MS);
 			return;
 		}
-		this.#update({ syncing: true, progress: null });
+		// Trying again with the browser online: "offline" no longer describes this device.
+		const wasOffline = this.#report.failure === 'offline';
+		this.#update({
+			syncing: true,
+			progress: null,
+			...(wasOffline ? { failure: null, errorMessage: null } : {})
+		});
 		try {
 			// A lost connection (another tab upgrading, the browser closing it) fails the cycle
 			// midway; both halves are safe to repeat, so reopen and run it once more.

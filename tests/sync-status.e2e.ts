@@ -1,0 +1,175 @@
+/**
+ * What a person sees of sync and storage, at 360×780, in English and in Arabic (right to left):
+ * Settings shows whether the browser keeps the data, how much room it takes and what waits to
+ * sync per kind; a long sync shows a progress bar with counts, first sending then receiving;
+ * the change feed makes a write from another device arrive without waiting for the timer.
+ */
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import type { app } from '../src/lib/client/state/app.svelte';
+import { encodeHlc } from '../src/lib/domain/hlc';
+import { addVirtualAuthenticator, setLocaleCookie } from './support';
+
+type GatherWindow = Window & { __gather: typeof app };
+
+const QUEUED = 1200;
+
+async function signUp(context: BrowserContext, page: Page, name: string) {
+	await addVirtualAuthenticator(context, page);
+	await page.goto('/');
+	await page.locator('#name').fill(name);
+	await page.locator('#email').fill(`status-${Date.now()}@example.org`);
+	await page.getByTestId('sign-up').click();
+	await expect(page.getByTestId('log-cta')).toBeVisible();
+}
+
+/** Queue `count` contributions and one profile change from the page, one write after another. */
+function queueWrites(page: Page, count: number) {
+	return page.evaluate(async (count) => {
+		const { __gather } = window as unknown as GatherWindow;
+		const now = new Date();
+		const month = String(now.getMonth() + 1).padStart(2, '0');
+		const day = String(now.getDate()).padStart(2, '0');
+		const happenedOn = `${now.getFullYear()}-${month}-${day}`;
+		for (let index = 0; index < count; index++)
+			await __gather.mutate('contribution.log', {
+				id: crypto.randomUUID(),
+				area: 'localization',
+				activityType: 'translated',
+				description: `Translated string batch ${index + 1}`,
+				happenedOn,
+				link: null
+			});
+		await __gather.mutate('profile.update', {
+			personId: __gather.person!.id,
+			changes: { city: 'Beirut' }
+		});
+	}, count);
+}
+
+/** Hold every sync request for `ms` (a slow network), so a screenshot can catch the bar. */
+async function slowSync(context: BrowserContext, ms: number) {
+	const delay = async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
+		await new Promise((resolve) => setTimeout(resolve, ms));
+		await route.continue().catch(() => {});
+	};
+	await context.route('**/api/sync/push', delay);
+	await context.route('**/api/sync/pull', delay);
+	return () => context.unrouteAll({ behavior: 'ignoreErrors' });
+}
+
+for (const locale of ['en', 'ar'] as const) {
+	test(`sync progress, storage and pending per kind are shown (${locale})`, async ({
+		browser,
+		baseURL
+	}) => {
+		// No service worker: routing must see the sync requests (offline start is offline-loop's).
+		const context = await browser.newContext({ serviceWorkers: 'block' });
+		await setLocaleCookie(context, baseURL!, locale);
+		const page = await context.newPage();
+		await signUp(context, page, locale === 'ar' ? 'ليلى منصور' : 'Layla Mansour');
+		const format = (value: number) =>
+			page.evaluate(([value, locale]) => new Intl.NumberFormat(locale).format(value), [
+				value,
+				locale
+			] as const);
+
+		await page.goto('/settings');
+		await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-state', 'online');
+		// Persistence: the browser's answer, whichever it is, is shown (never "unknown" here).
+		await expect(page.getByTestId('storage-persisted')).toHaveAttribute(
+			'data-persisted',
+			/^(true|false)$/
+		);
+		const persisted = await page.evaluate(() => navigator.storage.persisted());
+		await expect(page.getByTestId('storage-persisted')).toHaveAttribute(
+			'data-persisted',
+			String(persisted)
+		);
+		// Storage use: "<used> of <quota>", both through Intl in the page's language.
+		await expect(page.getByTestId('storage-usage')).toContainText(/\p{Nd}/u);
+
+		// Offline, 1,200 contributions and a profile change wait, counted per kind.
+		await context.setOffline(true);
+		await queueWrites(page, QUEUED);
+		await expect(page.getByTestId('pending-count')).toHaveText(await format(QUEUED + 1));
+		const kinds = page.getByTestId('pending-kinds');
+		await expect(kinds.locator('[data-kind="contribution.log"]')).toContainText(
+			await format(QUEUED)
+		);
+		await expect(kinds.locator('[data-kind="profile.update"]')).toContainText(await format(1));
+		await expect(kinds.locator('li')).toHaveCount(2);
+		// Viewport shots (the bottom navigation is fixed: a full-page shot would hide part of it).
+		await page.screenshot({ path: `test-results/screenshots/settings-sync-${locale}.png` });
+		await page
+			.getByTestId('storage')
+			.evaluate((section) => section.scrollIntoView({ block: 'center' }));
+		await page.screenshot({ path: `test-results/screenshots/settings-storage-${locale}.png` });
+		await page.evaluate(() => scrollTo(0, 0));
+
+		// Back online over a slow network: the bar counts the outbox out, then the rows in.
+		const fast = await slowSync(context, 1_200);
+		await context.setOffline(false);
+		const bar = page.getByTestId('sync-progress');
+		const progress = bar.getByRole('progressbar');
+		await expect(bar).toHaveAttribute('data-phase', 'push', { timeout: 20_000 });
+		await expect(progress).toHaveAttribute('max', String(QUEUED + 1));
+		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(QUEUED + 1));
+		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(500));
+		await page.screenshot({ path: `test-results/screenshots/sync-progress-${locale}.png` });
+
+		await expect(bar).toHaveAttribute('data-phase', 'pull', { timeout: 30_000 });
+		const pullTotal = Number(await progress.getAttribute('max'));
+		expect(pullTotal).toBeGreaterThan(QUEUED);
+		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(pullTotal));
+		await page.screenshot({ path: `test-results/screenshots/sync-progress-pull-${locale}.png` });
+		await fast();
+
+		await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-pending', '0', {
+			timeout: 60_000
+		});
+		await expect(bar).toHaveCount(0);
+		await expect(kinds).toHaveCount(0);
+
+		// Another device of this person writes: the change feed brings it here well before the
+		// 30 s timer would (the poll gives up sooner than that).
+		const id = crypto.randomUUID();
+		const pushed = await context.request.post('/api/sync/push', {
+			headers: { 'content-type': 'application/json' },
+			data: {
+				deviceId: crypto.randomUUID(),
+				mutations: [
+					{
+						mutationId: 1,
+						name: 'contribution.log',
+						hlc: encodeHlc({ millis: Date.now(), counter: 0, node: 'laptop00' }),
+						args: {
+							id,
+							area: 'community',
+							activityType: 'mentored',
+							description: 'Mentored a newcomer, logged on the laptop',
+							// Yesterday on any clock: never in the future for the server.
+							happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+							link: null
+						}
+					}
+				]
+			}
+		});
+		expect(pushed.status()).toBe(200);
+		expect((await pushed.json()).applied).toBe(1);
+		await expect
+			.poll(
+				() =>
+					page.evaluate(
+						async (id) =>
+							(await (window as unknown as GatherWindow).__gather.database!.contributions.get(id))
+								?.description ?? null,
+						id
+					),
+				{ timeout: 20_000 }
+			)
+			.toBe('Mentored a newcomer, logged on the laptop');
+
+		await context.close();
+	});
+}
