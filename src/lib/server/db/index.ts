@@ -29,6 +29,8 @@ export type Transaction = PgTransaction<
 export interface DatabaseHandle {
 	db: Database;
 	close(): Promise<void>;
+	/** LISTEN on a channel: `handler` gets each NOTIFY payload. Resolves to the unlisten function. */
+	listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export interface DatabaseOptions {
@@ -71,7 +73,15 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
 		await client.end();
 		throw failure;
 	}
-	return { db, close: () => client.end() };
+	return {
+		db,
+		close: () => client.end(),
+		async listen(channel, handler) {
+			// postgres.js keeps one dedicated connection for LISTEN and re-listens after reconnecting.
+			const { unlisten } = await client.listen(channel, handler);
+			return unlisten;
+		}
+	};
 }
 
 async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
@@ -84,7 +94,11 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
 		await client.close();
 		throw failure;
 	}
-	return { db, close: () => client.close() };
+	return {
+		db,
+		close: () => client.close(),
+		listen: (channel, handler) => client.listen(channel, handler)
+	};
 }
 
 /** Open, migrate and (optionally) seed a database. The caller owns the handle and closes it. */
@@ -114,7 +128,12 @@ const GLOBAL_KEY = Symbol.for('gather.database');
 type GlobalWithDatabase = typeof globalThis & { [GLOBAL_KEY]?: Promise<DatabaseHandle> };
 
 /** The app's database, opened once per process from the environment. */
-export function openDatabase(): Promise<Database> {
+export async function openDatabase(): Promise<Database> {
+	return (await openDatabaseHandle()).db;
+}
+
+/** The handle behind openDatabase(), for what needs more than queries (LISTEN). */
+export function openDatabaseHandle(): Promise<DatabaseHandle> {
 	const holder = globalThis as GlobalWithDatabase;
 	if (!holder[GLOBAL_KEY]) {
 		const opening = createDatabase({
@@ -128,5 +147,5 @@ export function openDatabase(): Promise<Database> {
 		});
 		holder[GLOBAL_KEY] = opening;
 	}
-	return holder[GLOBAL_KEY].then((handle) => handle.db);
+	return holder[GLOBAL_KEY];
 }

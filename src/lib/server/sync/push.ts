@@ -18,7 +18,7 @@ import type { Database, Transaction } from '$lib/server/db';
 import { devices, rejectedMutations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { batchAppliers, serverAppliers, touchAfterRejection, type ServerApplier } from './apply';
-import { announceVersion } from './changes';
+import { notifyVersion } from './changes';
 
 /** The device id is registered to someone else: the endpoint answers 403. */
 export class DeviceOwnershipError extends Error {
@@ -177,7 +177,7 @@ export async function handlePush(
 		gap: false
 	};
 	if (request.mutations.length === 0) return response;
-	const version = await db.transaction(async (tx) => {
+	await db.transaction(async (tx) => {
 		const [device] = await tx
 			.select({ personId: devices.personId, lastMutationId: devices.lastMutationId })
 			.from(devices)
@@ -197,7 +197,7 @@ export async function handlePush(
 			expected += 1;
 		}
 		response.lastMutationId = expected - 1;
-		if (todo.length === 0) return null;
+		if (todo.length === 0) return;
 
 		const at = now();
 		const prepared = todo.map((mutation) => prepare(actor, request.deviceId, mutation, at));
@@ -229,10 +229,9 @@ export async function handlePush(
 			.update(devices)
 			.set({ lastMutationId: response.lastMutationId, lastSeenAt: new Date(at) })
 			.where(eq(devices.id, request.deviceId));
+		await notifyVersion(tx, version);
 		response.rejected = rejected.length;
 		response.applied = todo.length - rejected.length;
-		return version;
 	});
-	if (version !== null) announceVersion(version);
 	return response;
 }

@@ -25,6 +25,7 @@ export async function createTestDatabase(
 	const handle = await createDatabase({ url: url.toString(), seed: options.seed ?? false });
 	return {
 		db: handle.db,
+		listen: handle.listen,
 		async close() {
 			await handle.close();
 			const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });

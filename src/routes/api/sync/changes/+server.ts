@@ -1,5 +1,6 @@
-import { requireActor } from '$lib/server/http';
-import { onVersion } from '$lib/server/sync/changes';
+import { openDatabaseHandle } from '$lib/server/db';
+import { jsonError, requireActor } from '$lib/server/http';
+import { onVersion, startChangeFeed } from '$lib/server/sync/changes';
 import type { RequestHandler } from './$types';
 
 /** A comment line every so often keeps proxies and phones from closing an idle stream. */
@@ -9,8 +10,13 @@ const HEARTBEAT_MS = 25_000;
  * GET /api/sync/changes: a server-sent event stream of committed versions. It carries no data
  * (a device learns what changed through its scoped pull), only "something changed: pull".
  */
-export const GET: RequestHandler = ({ locals, request }) => {
+export const GET: RequestHandler = async ({ locals, request }) => {
 	requireActor(locals);
+	try {
+		await startChangeFeed(await openDatabaseHandle());
+	} catch {
+		return jsonError(503, 'unavailable', 'The change feed is not available right now');
+	}
 	const encoder = new TextEncoder();
 	let stop = () => {};
 	const body = new ReadableStream<Uint8Array>({
