@@ -1,0 +1,500 @@
+/**
+ * `npm run bench` (loaded by bench/run.js): every benchmark beside the limit it rests on, in
+ * one run, printed as one table and written to docs/benchmarks.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { PULL_PAGE_SIZE } from '$lib/domain/sync-protocol';
+import { createDatabase, type DatabaseHandle } from '$lib/server/db';
+import { createTestDatabase } from '$lib/server/testing/database';
+import {
+	addContributions,
+	addPerson,
+	buildIfNeeded,
+	headVersion,
+	startServer,
+	type RunningServer,
+	type SignedInPerson
+} from './app-server';
+import {
+	applyPages,
+	BenchBrowser,
+	bundleEntry,
+	initialSync,
+	localCommit,
+	propagation,
+	type InitialSyncResult,
+	type PropagationResult
+} from './browser';
+import type { ApplyResult, CommitSamples } from './browser/entry';
+import { latencies, runLoad, singleDevice, type LoadPlan, type LoadResult } from './load';
+import { consoleTable, table, writeResults, type Row } from './report';
+import { benchmarkPush, PUSH_BATCH, type PushResult } from './server-push';
+import { ms, percentile, rate } from './stats';
+
+interface Options {
+	root: string;
+	argv: string[];
+}
+
+const SIZES = {
+	full: {
+		commits: 1000,
+		commitWarmup: 100,
+		records: 50_000,
+		pushBatches: 20,
+		devices: 500,
+		propagationTrials: 5
+	},
+	// `npm run bench -- --quick`: the same code paths, smaller, for trying the harness out.
+	quick: {
+		commits: 100,
+		commitWarmup: 10,
+		records: 5_000,
+		pushBatches: 4,
+		devices: 50,
+		propagationTrials: 2
+	}
+};
+
+const LOAD_PLAN: LoadPlan = { batches: 3, batchSize: 20 };
+
+const began = performance.now();
+const log = (line: string) =>
+	console.log(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+function thousands(value: number): string {
+	return Math.round(value).toLocaleString('en-US');
+}
+
+/** Resources to release however the run ends. */
+class Cleanup {
+	#steps: (() => Promise<unknown>)[] = [];
+	add(step: () => Promise<unknown>) {
+		this.#steps.push(step);
+	}
+	async run() {
+		for (const step of this.#steps.splice(0).reverse()) await step().catch(() => {});
+	}
+}
+
+async function tempDir(cleanup: Cleanup, label: string): Promise<string> {
+	const dir = await mkdtemp(path.join(tmpdir(), `gather-bench-${label}-`));
+	cleanup.add(() => rm(dir, { recursive: true, force: true }));
+	return dir;
+}
+
+function facts(root: string) {
+	const pglite = JSON.parse(
+		readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')
+	) as { version: string };
+	let commit = 'unknown';
+	try {
+		commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+	} catch {
+		// not a git checkout
+	}
+	return {
+		cpu: cpus()[0]?.model ?? 'unknown',
+		cores: cpus().length,
+		node: process.version,
+		pglite: pglite.version,
+		commit,
+		/** Other work on the machine skews latency tails: the 1-minute load average at the start. */
+		load: loadavg()[0].toFixed(2),
+		date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server push, in-process
+
+async function pushOnPglite(cleanup: Cleanup, batches: number): Promise<PushResult> {
+	const dir = await tempDir(cleanup, 'push');
+	const handle = await createDatabase({ dataDir: dir });
+	try {
+		return await benchmarkPush(handle.db, 'PGlite (data folder)', batches);
+	} finally {
+		await handle.close();
+	}
+}
+
+async function postgresVersion(url: string): Promise<string> {
+	const client = postgres(url, { max: 1, onnotice: () => {} });
+	try {
+		const [row] = await client<{ server_version: string }[]>`show server_version`;
+		return `PostgreSQL ${row.server_version}`;
+	} finally {
+		await client.end();
+	}
+}
+
+async function pushOnPostgres(batches: number): Promise<PushResult> {
+	const handle = await createTestDatabase();
+	try {
+		return await benchmarkPush(handle.db, 'PostgreSQL', batches);
+	} finally {
+		await handle.close();
+	}
+}
+
+function pushRow(label: string, result: PushResult): Row {
+	const pushRate = rate(result.mutations, result.pushMs);
+	const bareRate = rate(result.mutations, result.bareMs);
+	const ratio = result.pushMs / result.bareMs;
+	return {
+		benchmark: `Server push, batches of ${PUSH_BATCH} contribution.log — ${label}`,
+		result: `${thousands(pushRate)} mutations/s (p95 batch ${ms(percentile(result.pushBatches, 95))})`,
+		limit: `bare multi-row INSERT: ${thousands(bareRate)} rows/s — push takes ${ratio.toFixed(2)}×`,
+		target: '≥ 2,000/s and ≤ 2× bare',
+		met: pushRate >= 2000 && ratio <= 2
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// The built server's database
+
+interface Seeded {
+	syncPerson: SignedInPerson;
+	propagationPerson: SignedInPerson;
+	baselinePerson: SignedInPerson;
+	loadPeople: SignedInPerson[];
+	head: number;
+}
+
+async function seed(handle: DatabaseHandle, records: number, devices: number): Promise<Seeded> {
+	const { db } = handle;
+	const syncPerson = await addPerson(db, 'sync');
+	await addContributions(db, syncPerson.person.id, records);
+	const propagationPerson = await addPerson(db, 'propagation');
+	const baselinePerson = await addPerson(db, 'baseline');
+	const loadPeople: SignedInPerson[] = [];
+	for (let index = 0; index < devices; index += 1)
+		loadPeople.push(await addPerson(db, `load${index}`));
+	const head = await headVersion(db);
+	return { syncPerson, propagationPerson, baselinePerson, loadPeople, head };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+function commitRow(samples: CommitSamples): Row {
+	const p95 = percentile(samples.mutation, 95);
+	return {
+		benchmark: `Local commit of one mutation (runMutation, ${samples.mutation.length} runs)`,
+		result: `p50 ${ms(percentile(samples.mutation, 50))}, p95 ${ms(p95)}`,
+		limit: `bare IndexedDB put: p50 ${ms(percentile(samples.bare, 50))}, p95 ${ms(percentile(samples.bare, 95))}`,
+		target: 'p95 ≤ 2 ms',
+		met: p95 <= 2
+	};
+}
+
+function applyRow(result: ApplyResult): Row {
+	const applied = rate(result.records, result.applyMs);
+	return {
+		benchmark: `Apply pulled pages (${thousands(result.records)} records, pages of ${PULL_PAGE_SIZE})`,
+		result: `${thousands(applied)} records/s (${ms(result.applyMs)})`,
+		limit: `Dexie bulkPut: ${thousands(rate(result.records, result.bulkPutMs))} records/s (${ms(result.bulkPutMs)})`,
+		target: '≥ 20,000/s',
+		met: applied >= 20_000
+	};
+}
+
+function initialSyncRow(result: InitialSyncResult): Row {
+	const synced = rate(result.records, result.syncMs);
+	const { phases } = result;
+	const transport = phases.serverMs + phases.bodyMs + phases.parseMs;
+	return {
+		benchmark: `Initial sync of ${thousands(result.records)} records, server → IndexedDB (app open on home)`,
+		result: `${thousands(synced)} records/s (${ms(result.syncMs)})`,
+		limit: `same pages, fetch + JSON only: ${thousands(rate(phases.records, transport))} records/s; full pull loop without the app's screen: ${thousands(rate(phases.records, phases.totalMs))} records/s`,
+		target: '≥ 10,000/s',
+		met: synced >= 10_000
+	};
+}
+
+function propagationRow(result: PropagationResult, floorMs: number): Row {
+	const worst = result.timedOut > 0 ? Number.POSITIVE_INFINITY : Math.max(...result.trials);
+	const seen = result.trials.length
+		? `p50 ${ms(percentile(result.trials, 50))}, max ${ms(Math.max(...result.trials))}`
+		: 'never seen';
+	return {
+		benchmark: `Propagation A → B (two online devices, ${result.trials.length + result.timedOut} trials)`,
+		result: result.timedOut ? `${seen}; ${result.timedOut} not seen in time` : seen,
+		limit: `one push + one pull on an idle server: ${ms(floorMs)}`,
+		target: '≤ 1 s',
+		met: worst <= 1000
+	};
+}
+
+function loadRow(label: string, result: LoadResult, alone: { p50: number; p99: number }): Row {
+	const latency = latencies(result);
+	return {
+		benchmark: `Load: ${result.devices} devices push ${LOAD_PLAN.batches}×${LOAD_PLAN.batchSize} and pull, concurrently — ${label}`,
+		result: `${result.errors} errors in ${thousands(result.requests)} requests; p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
+		limit: `one device alone: p50 ${ms(alone.p50)}, p99 ${ms(alone.p99)}`,
+		target: 'zero errors',
+		met: result.errors === 0
+	};
+}
+
+function unavailable(benchmark: string, why: string, target: string): Row {
+	return { benchmark, result: `not available: ${why}`, limit: '—', target, met: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Details under the table
+
+function details(parts: {
+	push: PushResult[];
+	commit?: CommitSamples;
+	initial?: InitialSyncResult;
+	propagation?: PropagationResult;
+	loads: { label: string; result: LoadResult; cpu: LoadCpu }[];
+}): string {
+	const lines: string[] = [];
+	if (parts.commit) {
+		const { mutation, bare } = parts.commit;
+		lines.push(
+			`- **Local commit**: runMutation p50 ${ms(percentile(mutation, 50))}, p95 ${ms(percentile(mutation, 95))}, p99 ${ms(percentile(mutation, 99))}, max ${ms(Math.max(...mutation))}; bare put p99 ${ms(percentile(bare, 99))}. Chromium rounds \`performance.now()\` to 0.1 ms on a page that is not cross-origin isolated.`
+		);
+	}
+	if (parts.initial) {
+		const { phases } = parts.initial;
+		const share = (value: number) =>
+			`${ms(value)} (${((100 * value) / phases.totalMs).toFixed(0)} %)`;
+		lines.push(
+			`- **Initial sync**: ${ms(parts.initial.syncMs)} from the first pull request to the end of the sync, ${ms(parts.initial.openMs)} from the navigation. The same ${thousands(phases.records)} records pulled again in the page without the app's screen, in ${phases.pages} pages (${(phases.bytes / 1e6).toFixed(1)} MB of JSON), took ${ms(phases.totalMs)}: server and loopback until the headers ${share(phases.serverMs)}, body ${share(phases.bodyMs)}, JSON.parse ${share(phases.parseMs)}, zod validation ${share(phases.validateMs)}, applyPage ${share(phases.applyMs)}.`
+		);
+	}
+	for (const result of parts.push) {
+		lines.push(
+			`- **Push on ${result.database}**: ${result.pushBatches.length} batches; per batch push p50 ${ms(percentile(result.pushBatches, 50))} / max ${ms(Math.max(...result.pushBatches))}, bare insert p50 ${ms(percentile(result.bareBatches, 50))} / max ${ms(Math.max(...result.bareBatches))}.`
+		);
+	}
+	if (parts.propagation) {
+		lines.push(
+			`- **Propagation** trials (ms): ${parts.propagation.trials.map((trial) => trial.toFixed(0)).join(', ') || 'none'}${parts.propagation.timedOut ? `; ${parts.propagation.timedOut} not seen within the trial's limit` : ''}.`
+		);
+	}
+	for (const { label, result, cpu } of parts.loads) {
+		const latency = latencies(result);
+		const wall = result.wallMs / 1000;
+		const busy =
+			cpu.server === null
+				? ''
+				: ` CPU: the server ${cpu.server.toFixed(1)} s (${((100 * cpu.server) / wall).toFixed(0)} % of one core), the simulated devices ${cpu.client.toFixed(1)} s (${((100 * cpu.client) / wall).toFixed(0)} %).`;
+		lines.push(
+			`- **Load on ${label}**: ${thousands(result.mutations)} mutations pushed and ${thousands(result.rowsPulled)} rows pulled in ${ms(result.wallMs)} (${thousands(rate(result.requests, result.wallMs))} requests/s); push p50 ${ms(latency.pushP50)} / p99 ${ms(latency.pushP99)}, pull p50 ${ms(latency.pullP50)} / p99 ${ms(latency.pullP99)}.${busy}${result.errorSamples.length ? ` Errors: ${result.errorSamples.join('; ')}` : ''}`
+		);
+	}
+	return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** CPU seconds used during a load run: the app server process and this process (the devices). */
+interface LoadCpu {
+	server: number | null;
+	client: number;
+}
+
+async function loadAgainst(
+	root: string,
+	cleanup: Cleanup,
+	env: { PGLITE_DIR?: string; DATABASE_URL?: string },
+	people: Seeded
+): Promise<{ result: LoadResult; alone: { p50: number; p99: number }; cpu: LoadCpu }> {
+	const server = await startServer(root, env);
+	cleanup.add(() => server.stop());
+	try {
+		const base = `http://127.0.0.1:${server.port}`;
+		const alone = await singleDevice(base, people.baselinePerson.token, LOAD_PLAN);
+		const serverBefore = server.cpuSeconds();
+		const clientBefore = process.cpuUsage();
+		const result = await runLoad(
+			base,
+			people.loadPeople.map((person) => person.token),
+			LOAD_PLAN
+		);
+		const serverAfter = server.cpuSeconds();
+		const client = process.cpuUsage(clientBefore);
+		const cpu = {
+			server: serverBefore === null || serverAfter === null ? null : serverAfter - serverBefore,
+			client: (client.user + client.system) / 1e6
+		};
+		return { result, alone, cpu };
+	} finally {
+		await server.stop();
+	}
+}
+
+/** A database of its own on the throwaway PostgreSQL server, dropped at the end. */
+async function postgresDatabase(cleanup: Cleanup, adminUrl: string): Promise<string> {
+	const name = `gather_bench_${crypto.randomUUID().replaceAll('-', '')}`;
+	const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+	try {
+		await admin.unsafe(`create database "${name}"`);
+	} finally {
+		await admin.end();
+	}
+	cleanup.add(async () => {
+		const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+		try {
+			await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+		} finally {
+			await dropper.end();
+		}
+	});
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	return url.toString();
+}
+
+export async function runBenchmarks({ root, argv }: Options): Promise<number> {
+	const size = argv.includes('--quick') ? SIZES.quick : SIZES.full;
+	const cleanup = new Cleanup();
+	const interrupted = async () => {
+		await cleanup.run();
+		process.exit(130);
+	};
+	process.once('SIGINT', () => void interrupted());
+	process.once('SIGTERM', () => void interrupted());
+
+	const machine = facts(root);
+	const postgresUrl = process.env.TEST_DATABASE_URL;
+	const postgresWhy = process.env.GATHER_BENCH_POSTGRES ?? 'PostgreSQL binaries not found';
+	// In the order of the issue: device, end to end, server, propagation, load.
+	const deviceRows: Row[] = [];
+	const pushRows: Row[] = [];
+	const laterRows: Row[] = [];
+	const pushes: PushResult[] = [];
+	const loads: { label: string; result: LoadResult; cpu: LoadCpu }[] = [];
+	let commit: CommitSamples | undefined;
+	let initial: InitialSyncResult | undefined;
+	let propagated: PropagationResult | undefined;
+	let chromiumVersion: string;
+	let postgresName = 'not available';
+	const started = performance.now();
+	try {
+		await buildIfNeeded(root, log);
+
+		log(`server push on PGlite (${size.pushBatches} × ${PUSH_BATCH}) …`);
+		const onPglite = await pushOnPglite(cleanup, size.pushBatches);
+		pushes.push(onPglite);
+		let onPostgres: PushResult | null = null;
+		if (postgresUrl) {
+			postgresName = await postgresVersion(postgresUrl);
+			log(`server push on ${postgresName} …`);
+			onPostgres = await pushOnPostgres(size.pushBatches);
+			pushes.push(onPostgres);
+		}
+
+		log(
+			`filling the server's database (${thousands(size.records)} records, ${size.devices} people) …`
+		);
+		const dataDir = await tempDir(cleanup, 'server');
+		const handle = await createDatabase({ dataDir });
+		let seeded: Seeded;
+		try {
+			seeded = await seed(handle, size.records, size.devices);
+		} finally {
+			await handle.close();
+		}
+
+		const server: RunningServer = await startServer(root, { PGLITE_DIR: dataDir });
+		cleanup.add(() => server.stop());
+		log(`node build on ${server.origin}`);
+		const script = await bundleEntry(root);
+		const browser = await BenchBrowser.launch(script, server.origin);
+		cleanup.add(() => browser.close());
+		chromiumVersion = browser.browser.version();
+		try {
+			log(`local commit (${size.commits} runs) …`);
+			commit = await localCommit(browser, size.commits, size.commitWarmup);
+			deviceRows.push(commitRow(commit));
+
+			log(`applying ${thousands(size.records)} pulled records …`);
+			deviceRows.push(applyRow(await applyPages(browser, size.records)));
+
+			log('initial sync in the app …');
+			initial = await initialSync(browser, seeded.syncPerson, {
+				records: size.records,
+				head: seeded.head
+			});
+			deviceRows.push(initialSyncRow(initial));
+
+			// A push of one mutation and a pull, alone: what propagation costs without waiting.
+			const alone = await singleDevice(
+				`http://127.0.0.1:${server.port}`,
+				seeded.baselinePerson.token,
+				{ batches: 1, batchSize: 1 },
+				5
+			);
+			log('propagation between two devices …');
+			propagated = await propagation(browser, seeded.propagationPerson, {
+				trials: size.propagationTrials,
+				budgetMs: 75_000,
+				trialTimeoutMs: 40_000
+			});
+			laterRows.push(propagationRow(propagated, alone.pushP50 + alone.pullP50));
+		} finally {
+			await browser.close();
+			await server.stop();
+		}
+
+		pushRows.push(
+			pushRow('PGlite', onPglite),
+			onPostgres
+				? pushRow('PostgreSQL', onPostgres)
+				: unavailable(
+						`Server push, batches of ${PUSH_BATCH} contribution.log — PostgreSQL`,
+						postgresWhy,
+						'≥ 2,000/s and ≤ 2× bare'
+					)
+		);
+
+		log(`load: ${size.devices} devices on PGlite …`);
+		const pgliteLoad = await loadAgainst(root, cleanup, { PGLITE_DIR: dataDir }, seeded);
+		loads.push({ label: 'PGlite', result: pgliteLoad.result, cpu: pgliteLoad.cpu });
+		laterRows.push(loadRow('PGlite', pgliteLoad.result, pgliteLoad.alone));
+
+		if (postgresUrl) {
+			log(`load: ${size.devices} devices on ${postgresName} …`);
+			const url = await postgresDatabase(cleanup, postgresUrl);
+			const pgHandle = await createDatabase({ url });
+			let pgSeeded: Seeded;
+			try {
+				pgSeeded = await seed(pgHandle, 0, size.devices);
+			} finally {
+				await pgHandle.close();
+			}
+			const pgLoad = await loadAgainst(root, cleanup, { DATABASE_URL: url }, pgSeeded);
+			loads.push({ label: 'PostgreSQL', result: pgLoad.result, cpu: pgLoad.cpu });
+			laterRows.push(loadRow('PostgreSQL', pgLoad.result, pgLoad.alone));
+		} else {
+			laterRows.push(unavailable('Load on PostgreSQL', postgresWhy, 'zero errors'));
+		}
+	} finally {
+		await cleanup.run();
+	}
+
+	const elapsed = (performance.now() - started) / 1000;
+	const rows = [...deviceRows, ...pushRows, ...laterRows];
+	console.log(`\n${await consoleTable(root, rows)}\n`);
+	const generated = [
+		`Measured ${machine.date} on ${machine.cpu}, ${machine.cores} cores (load average ${machine.load} at the start, ${loadavg()[0].toFixed(2)} at the end); Node ${machine.node}, Chromium ${chromiumVersion}, PGlite ${machine.pglite}, ${postgresName}; commit ${machine.commit}; the run took ${elapsed.toFixed(0)} s.`,
+		'',
+		table(rows),
+		'',
+		details({ push: pushes, commit, initial, propagation: propagated, loads })
+	].join('\n');
+	if (argv.includes('--quick')) log('--quick: docs/benchmarks.md left as it is');
+	else log(`written to ${path.relative(root, await writeResults(root, generated))}`);
+	// A missed target is a result, not a failure: the exit status says whether the run worked.
+	return 0;
+}
