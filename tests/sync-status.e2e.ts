@@ -7,7 +7,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import type { app } from '../src/lib/client/state/app.svelte';
 import { encodeHlc } from '../src/lib/domain/hlc';
-import { addVirtualAuthenticator, setLocaleCookie } from './support';
+import { addVirtualAuthenticator, setLocaleCookie, waitForServiceWorker } from './support';
 
 type GatherWindow = Window & { __gather: typeof app };
 
@@ -115,13 +115,19 @@ for (const locale of ['en', 'ar'] as const) {
 		await expect(progress).toHaveAttribute('max', String(QUEUED + 1));
 		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(QUEUED + 1));
 		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(500));
-		await page.screenshot({ path: `test-results/screenshots/sync-progress-${locale}.png` });
+		await page.screenshot({
+			path: `test-results/screenshots/sync-progress-${locale}.png`,
+			animations: 'disabled'
+		});
 
 		await expect(bar).toHaveAttribute('data-phase', 'pull', { timeout: 30_000 });
 		const pullTotal = Number(await progress.getAttribute('max'));
 		expect(pullTotal).toBeGreaterThan(QUEUED);
 		await expect(bar.getByTestId('sync-progress-count')).toContainText(await format(pullTotal));
-		await page.screenshot({ path: `test-results/screenshots/sync-progress-pull-${locale}.png` });
+		await page.screenshot({
+			path: `test-results/screenshots/sync-progress-pull-${locale}.png`,
+			animations: 'disabled'
+		});
 		await fast();
 
 		await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-pending', '0', {
@@ -173,3 +179,27 @@ for (const locale of ['en', 'ar'] as const) {
 		await context.close();
 	});
 }
+
+test('Background Sync: a write registers the sync, and the worker asks the window to sync', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signUp(context, page, 'Noor Haddad');
+	await waitForServiceWorker(page);
+	await page.evaluate(() => {
+		const seen: unknown[] = [];
+		Object.assign(window, { workerMessages: seen });
+		navigator.serviceWorker.addEventListener('message', (event) => seen.push(event.data));
+	});
+
+	await queueWrites(page, 1);
+	// Online, Chromium fires the one-off sync at once; static/sw-sync.js passes it on.
+	await expect
+		.poll(() =>
+			page.evaluate(() => (window as unknown as { workerMessages: unknown[] }).workerMessages)
+		)
+		.toContainEqual({ type: 'gather-sync-now' });
+	await expect(page.getByTestId('sync-indicator')).toHaveAttribute('data-pending', '0');
+	await context.close();
+});
