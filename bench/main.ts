@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { PULL_PAGE_SIZE } from '$lib/domain/sync-protocol';
 import { createDatabase, type DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
 import {
@@ -30,11 +29,23 @@ import {
 	type InitialSyncResult,
 	type PropagationResult
 } from './browser';
-import type { ApplyResult, CommitSamples } from './browser/entry';
-import { latencies, runLoad, singleDevice, type LoadPlan, type LoadResult } from './load';
+import type { CommitSamples } from './browser/entry';
+import { runLoad, singleDevice, type LoadResult } from './load';
 import { consoleTable, table, writeResults, type Row } from './report';
+import {
+	applyRow,
+	commitRow,
+	details,
+	initialSyncRow,
+	LOAD_PLAN,
+	loadRow,
+	propagationRow,
+	pushRow,
+	thousands,
+	unavailable,
+	type LoadCpu
+} from './rows';
 import { benchmarkPush, PUSH_BATCH, type PushResult } from './server-push';
-import { ms, percentile, rate } from './stats';
 
 interface Options {
 	root: string;
@@ -61,15 +72,9 @@ const SIZES = {
 	}
 };
 
-const LOAD_PLAN: LoadPlan = { batches: 3, batchSize: 20 };
-
 const began = performance.now();
 const log = (line: string) =>
 	console.log(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s] ${line}`);
-
-function thousands(value: number): string {
-	return Math.round(value).toLocaleString('en-US');
-}
 
 /** Resources to release however the run ends. */
 class Cleanup {
@@ -142,19 +147,6 @@ async function pushOnPostgres(batches: number): Promise<PushResult> {
 	}
 }
 
-function pushRow(label: string, result: PushResult): Row {
-	const pushRate = rate(result.mutations, result.pushMs);
-	const bareRate = rate(result.mutations, result.bareMs);
-	const ratio = result.pushMs / result.bareMs;
-	return {
-		benchmark: `Server push, batches of ${PUSH_BATCH} contribution.log — ${label}`,
-		result: `${thousands(pushRate)} mutations/s (p95 batch ${ms(percentile(result.pushBatches, 95))})`,
-		limit: `bare multi-row INSERT: ${thousands(bareRate)} rows/s — push takes ${ratio.toFixed(2)}×`,
-		target: '≥ 2,000/s and ≤ 2× bare',
-		met: pushRate >= 2000 && ratio <= 2
-	};
-}
-
 // ---------------------------------------------------------------------------------------------
 // The built server's database
 
@@ -180,128 +172,7 @@ async function seed(handle: DatabaseHandle, records: number, devices: number): P
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rows
-
-function commitRow(samples: CommitSamples): Row {
-	const p95 = percentile(samples.mutation, 95);
-	return {
-		benchmark: `Local commit of one mutation (runMutation, ${samples.mutation.length} runs)`,
-		result: `p50 ${ms(percentile(samples.mutation, 50))}, p95 ${ms(p95)}`,
-		limit: `bare IndexedDB put: p50 ${ms(percentile(samples.bare, 50))}, p95 ${ms(percentile(samples.bare, 95))}`,
-		target: 'p95 ≤ 2 ms',
-		met: p95 <= 2
-	};
-}
-
-function applyRow(result: ApplyResult): Row {
-	const applied = rate(result.records, result.applyMs);
-	return {
-		benchmark: `Apply pulled pages (${thousands(result.records)} records, pages of ${PULL_PAGE_SIZE})`,
-		result: `${thousands(applied)} records/s (${ms(result.applyMs)})`,
-		limit: `Dexie bulkPut: ${thousands(rate(result.records, result.bulkPutMs))} records/s (${ms(result.bulkPutMs)})`,
-		target: '≥ 20,000/s',
-		met: applied >= 20_000
-	};
-}
-
-function initialSyncRow(result: InitialSyncResult): Row {
-	const synced = rate(result.records, result.syncMs);
-	const { phases } = result;
-	const transport = phases.serverMs + phases.bodyMs + phases.parseMs;
-	return {
-		benchmark: `Initial sync of ${thousands(result.records)} records, server → IndexedDB (app open on home)`,
-		result: `${thousands(synced)} records/s (${ms(result.syncMs)})`,
-		limit: `same pages, fetch + JSON only: ${thousands(rate(phases.records, transport))} records/s; full pull loop without the app's screen: ${thousands(rate(phases.records, phases.totalMs))} records/s`,
-		target: '≥ 10,000/s',
-		met: synced >= 10_000
-	};
-}
-
-function propagationRow(result: PropagationResult, floorMs: number): Row {
-	const worst = result.timedOut > 0 ? Number.POSITIVE_INFINITY : Math.max(...result.trials);
-	const seen = result.trials.length
-		? `p50 ${ms(percentile(result.trials, 50))}, max ${ms(Math.max(...result.trials))}`
-		: 'never seen';
-	return {
-		benchmark: `Propagation A → B (two online devices, ${result.trials.length + result.timedOut} trials)`,
-		result: result.timedOut ? `${seen}; ${result.timedOut} not seen in time` : seen,
-		limit: `one push + one pull on an idle server: ${ms(floorMs)}`,
-		target: '≤ 1 s',
-		met: worst <= 1000
-	};
-}
-
-function loadRow(label: string, result: LoadResult, alone: { p50: number; p99: number }): Row {
-	const latency = latencies(result);
-	return {
-		benchmark: `Load: ${result.devices} devices push ${LOAD_PLAN.batches}×${LOAD_PLAN.batchSize} and pull, concurrently — ${label}`,
-		result: `${result.errors} errors in ${thousands(result.requests)} requests; p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}`,
-		limit: `one device alone: p50 ${ms(alone.p50)}, p99 ${ms(alone.p99)}`,
-		target: 'zero errors',
-		met: result.errors === 0
-	};
-}
-
-function unavailable(benchmark: string, why: string, target: string): Row {
-	return { benchmark, result: `not available: ${why}`, limit: '—', target, met: null };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Details under the table
-
-function details(parts: {
-	push: PushResult[];
-	commit?: CommitSamples;
-	initial?: InitialSyncResult;
-	propagation?: PropagationResult;
-	loads: { label: string; result: LoadResult; cpu: LoadCpu }[];
-}): string {
-	const lines: string[] = [];
-	if (parts.commit) {
-		const { mutation, bare } = parts.commit;
-		lines.push(
-			`- **Local commit**: runMutation p50 ${ms(percentile(mutation, 50))}, p95 ${ms(percentile(mutation, 95))}, p99 ${ms(percentile(mutation, 99))}, max ${ms(Math.max(...mutation))}; bare put p99 ${ms(percentile(bare, 99))}. Chromium rounds \`performance.now()\` to 0.1 ms on a page that is not cross-origin isolated.`
-		);
-	}
-	if (parts.initial) {
-		const { phases } = parts.initial;
-		const share = (value: number) =>
-			`${ms(value)} (${((100 * value) / phases.totalMs).toFixed(0)} %)`;
-		lines.push(
-			`- **Initial sync**: ${ms(parts.initial.syncMs)} from the first pull request to the end of the sync, ${ms(parts.initial.openMs)} from the navigation. The same ${thousands(phases.records)} records pulled again in the page without the app's screen, in ${phases.pages} pages (${(phases.bytes / 1e6).toFixed(1)} MB of JSON), took ${ms(phases.totalMs)}: server and loopback until the headers ${share(phases.serverMs)}, body ${share(phases.bodyMs)}, JSON.parse ${share(phases.parseMs)}, zod validation ${share(phases.validateMs)}, applyPage ${share(phases.applyMs)}.`
-		);
-	}
-	for (const result of parts.push) {
-		lines.push(
-			`- **Push on ${result.database}**: ${result.pushBatches.length} batches; per batch push p50 ${ms(percentile(result.pushBatches, 50))} / max ${ms(Math.max(...result.pushBatches))}, bare insert p50 ${ms(percentile(result.bareBatches, 50))} / max ${ms(Math.max(...result.bareBatches))}.`
-		);
-	}
-	if (parts.propagation) {
-		lines.push(
-			`- **Propagation** trials (ms): ${parts.propagation.trials.map((trial) => trial.toFixed(0)).join(', ') || 'none'}${parts.propagation.timedOut ? `; ${parts.propagation.timedOut} not seen within the trial's limit` : ''}.`
-		);
-	}
-	for (const { label, result, cpu } of parts.loads) {
-		const latency = latencies(result);
-		const wall = result.wallMs / 1000;
-		const busy =
-			cpu.server === null
-				? ''
-				: ` CPU: the server ${cpu.server.toFixed(1)} s (${((100 * cpu.server) / wall).toFixed(0)} % of one core), the simulated devices ${cpu.client.toFixed(1)} s (${((100 * cpu.client) / wall).toFixed(0)} %).`;
-		lines.push(
-			`- **Load on ${label}**: ${thousands(result.mutations)} mutations pushed and ${thousands(result.rowsPulled)} rows pulled in ${ms(result.wallMs)} (${thousands(rate(result.requests, result.wallMs))} requests/s); push p50 ${ms(latency.pushP50)} / p99 ${ms(latency.pushP99)}, pull p50 ${ms(latency.pullP50)} / p99 ${ms(latency.pullP99)}.${busy}${result.errorSamples.length ? ` Errors: ${result.errorSamples.join('; ')}` : ''}`
-		);
-	}
-	return lines.join('\n');
-}
-
-// ---------------------------------------------------------------------------------------------
-
-/** CPU seconds used during a load run: the app server process and this process (the devices). */
-interface LoadCpu {
-	server: number | null;
-	client: number;
-}
+// Load
 
 async function loadAgainst(
 	root: string,

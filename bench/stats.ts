@@ -1,4 +1,4 @@
-/** Small numeric helpers shared by the node and browser sides. */
+/** Small numeric helpers for the results. */
 
 /** Nearest-rank percentile of unsorted samples (p in 0..100). */
 export function percentile(samples: readonly number[], p: number): number {
@@ -6,10 +6,6 @@ export function percentile(samples: readonly number[], p: number): number {
 	const sorted = [...samples].sort((a, b) => a - b);
 	const rank = Math.ceil((p / 100) * sorted.length);
 	return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-export function sum(samples: readonly number[]): number {
-	return samples.reduce((total, sample) => total + sample, 0);
 }
 
 /** Milliseconds with a precision that suits the value. */
@@ -20,11 +16,7 @@ export function ms(value: number): string {
 	return `${(value / 1000).toFixed(2)} s`;
 }
 
-/** A rate as a whole number with thousands separators. */
-export function perSecond(count: number, elapsedMs: number, unit: string): string {
-	return `${Math.round((count * 1000) / elapsedMs).toLocaleString('en-US')} ${unit}/s`;
-}
-
+/** Events per second. */
 export function rate(count: number, elapsedMs: number): number {
 	return (count * 1000) / elapsedMs;
 }
