@@ -213,7 +213,11 @@ export class SyncEngine {
 				const wait = this.#queuedWait;
 				this.#queued = new Set();
 				this.#queuedWait = false;
-				await this.#locked(needs, wait);
+				await this.#locked(needs, wait).catch((error: unknown) => {
+					// Only the local checks can fail here (the cycle reports its own failures),
+					// e.g. a database closed by signing out meanwhile.
+					if (!this.#stopped) console.error('Sync could not start', error);
+				});
 			}
 		} finally {
 			this.#running = null;
@@ -234,7 +238,11 @@ export class SyncEngine {
 				return true;
 			}
 		);
-		if (!ran && wait && !this.#stopped) await navigator.locks.request(this.lockName, run);
+		if (ran || this.#stopped) return;
+		if (wait) await navigator.locks.request(this.lockName, run);
+		// Another tab is syncing for everyone; keep a timer all the same, so that if that tab
+		// is closed this one takes over the regular syncs.
+		else this.schedule(INTERVAL_MS);
 	}
 
 	async #needed(needs: Set<Need>): Promise<boolean> {
