@@ -2,12 +2,17 @@ import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getTextDirection } from '$lib/paraglide/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
-import { openDatabase } from '$lib/server/db';
+import { openDatabase, openDatabaseHandle } from '$lib/server/db';
 import { readSession } from '$lib/server/auth/session';
 
 /** Migrations (and the demo seed on an empty database) run before the first request. */
 export const init: ServerInit = async () => {
 	await openDatabase();
+	// adapter-node stops taking requests on SIGTERM/SIGINT and then emits this: close the
+	// database so the process exits (postgres.js keeps it alive) and PGlite shuts down cleanly.
+	process.once('sveltekit:shutdown', () => {
+		void openDatabaseHandle().then((handle) => handle.close());
+	});
 };
 
 const handleLocale: Handle = ({ event, resolve }) =>
