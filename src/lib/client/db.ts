@@ -120,6 +120,30 @@ export class GatherDatabase extends Dexie {
 		return this.outbox.where('mutationId').above(pushedThrough).count();
 	}
 
+	/**
+	 * The server no longer knows this device's history (its database was restored or replaced)
+	 * and waits for mutationIds this device acknowledged and dropped long ago. Go on as a new
+	 * device: a new id, the waiting writes renumbered from 1 in their order, everything pulled
+	 * again. One transaction: the writes are never out of the outbox.
+	 */
+	async startAsNewDevice(): Promise<string> {
+		return this.transaction('rw', this.outbox, this.meta, async () => {
+			const waiting = await this.outbox.orderBy('mutationId').toArray();
+			await this.outbox.clear();
+			await this.outbox.bulkAdd(
+				waiting.map((entry, index) => ({ ...entry, mutationId: index + 1 }))
+			);
+			const deviceId = crypto.randomUUID();
+			await this.meta.bulkPut([
+				{ key: 'deviceId', value: deviceId },
+				{ key: 'mutationCounter', value: waiting.length },
+				{ key: 'pushedThrough', value: 0 },
+				{ key: 'cursor', value: 0 }
+			]);
+			return deviceId;
+		});
+	}
+
 	/** The device id, made on first use inside whatever transaction is running. */
 	async deviceId(): Promise<string> {
 		const existing = await this.getMeta('deviceId');

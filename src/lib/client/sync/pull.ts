@@ -62,8 +62,10 @@ export async function applyPage(
 				.toArray();
 			for (const entry of acknowledged) await discardEntry(db, entry);
 			await db.outbox.bulkDelete(acknowledged.map((entry) => entry.mutationId));
+			// The server's word, either way: behind what it once answered means it lost those
+			// writes (a restored database), and the next push resends them (see push.ts).
 			const pushedThrough = (await db.getMeta('pushedThrough')) ?? 0;
-			if (page.lastMutationId > pushedThrough)
+			if (page.lastMutationId !== pushedThrough)
 				await db.setMeta('pushedThrough', page.lastMutationId);
 		}
 		// Rebase: pending writes go back on top of the server's rows, in the same transaction,

@@ -18,7 +18,7 @@ export async function pushOutbox(
 	transport: SyncTransport,
 	onProgress?: (progress: Progress) => void
 ): Promise<number> {
-	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	let deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
 	const start = (await db.getMeta('pushedThrough')) ?? 0;
 	// Entries above pushedThrough are never deleted before they are pushed, and mutationIds
 	// go up by one, so this count is exactly what this push has to send (writes made while it
@@ -36,6 +36,13 @@ export async function pushOutbox(
 			deviceId,
 			mutations: batch.map(({ mutationId, name, args, hlc }) => ({ mutationId, name, args, hlc }))
 		});
+		const oldest = await db.outbox.orderBy('mutationId').first();
+		if (response.gap && oldest && response.lastMutationId + 1 < oldest.mutationId) {
+			// The server lost what it had acknowledged (see startAsNewDevice): a gap this device
+			// can never fill. Resending forever would only spin.
+			deviceId = await db.startAsNewDevice();
+			continue;
+		}
 		await db.setMeta('pushedThrough', response.lastMutationId);
 		pushed += response.applied + response.rejected;
 		const done = Math.max(0, response.lastMutationId - start);

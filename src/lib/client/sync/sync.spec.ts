@@ -9,7 +9,9 @@ import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
 import type { LogContributionArgs } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
+import { eq, inArray } from 'drizzle-orm';
 import type { DatabaseHandle } from '$lib/server/db';
+import { contributions, devices } from '$lib/server/db/schema';
 import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
@@ -174,6 +176,47 @@ describe('syncing', () => {
 		await sync(db, actor, transport);
 		expect((await db.rejectedMutations.get(refused.id))?.dismissed).toBe(true);
 		expect((await db.rejectedMutations.get(refused.id))?.version).toBeGreaterThan(refused.version);
+	});
+
+	it('goes on as a new device when the server lost what it had acknowledged', async () => {
+		const db = device();
+		const { transport } = transportFor(actor);
+		await runMutation(db, actor, 'contribution.log', contribution('Before the restore'));
+		await sync(db, actor, transport);
+		const oldDevice = await db.deviceId();
+		// Two writes pushed but not yet acknowledged by a pull, then the server forgets the device
+		// (a database restored from an older backup).
+		const waiting = [contribution('After the restore, 1'), contribution('After the restore, 2')];
+		for (const args of waiting) await runMutation(db, actor, 'contribution.log', args);
+		await pushOutbox(db, transport);
+		await server.db.delete(contributions).where(
+			inArray(
+				contributions.id,
+				waiting.map((args) => args.id)
+			)
+		);
+		await server.db.delete(devices).where(eq(devices.id, oldDevice));
+
+		// The first sync learns from the pull that the server is behind; the next resends.
+		await sync(db, actor, transport);
+		await sync(db, actor, transport);
+		expect(await db.deviceId()).not.toBe(oldDevice);
+		expect(await db.outbox.count()).toBe(0);
+		const stored = await server.db
+			.select()
+			.from(contributions)
+			.where(
+				inArray(
+					contributions.id,
+					waiting.map((args) => args.id)
+				)
+			);
+		expect(stored.map((row) => row.mutationId).sort()).toEqual([1, 2]);
+		expect(
+			(await db.contributions.bulkGet(waiting.map((args) => args.id))).every(
+				(row) => row && row.version > 0
+			)
+		).toBe(true);
 	});
 
 	it('waits for a new sign-in when the session has expired, losing nothing', async () => {
