@@ -43,7 +43,7 @@
  */
 import { expect, test, type APIResponse, type Page, type Route } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { count, eq, inArray } from 'drizzle-orm';
 import type { OutboxEntry } from '../src/lib/client/db';
@@ -368,6 +368,7 @@ test('five offline devices sync through aborted requests and two server crashes:
 	});
 	const chaos = new Chaos(server, random);
 	const browserLog: string[] = [];
+	let verified = false;
 	const contexts = await Promise.all(
 		Array.from({ length: DEVICES }, () =>
 			browser.newContext({ baseURL: server.origin, serviceWorkers: 'allow' })
@@ -728,6 +729,7 @@ test('five offline devices sync through aborted requests and two server crashes:
 				expect(state, `device ${index + 1} equals the server`).toEqual(serverState);
 			for (const state of deviceStates.slice(1)) expect(state).toEqual(deviceStates[0]);
 			phase('verified');
+			verified = true;
 			console.log(timeline.at(-1));
 		} finally {
 			await database.close();
@@ -743,5 +745,7 @@ test('five offline devices sync through aborted requests and two server crashes:
 		const log = path.join(outputDir, 'server.log');
 		if (existsSync(log))
 			await testInfo.attach('server.log', { path: log, contentType: 'text/plain' });
+		// A failed run keeps its database folder for a look; a passed one only its logs.
+		if (verified) await rm(dataDir, { recursive: true, force: true });
 	}
 });
