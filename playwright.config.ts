@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './tests/chromium';
 
 const PORT = Number(process.env.E2E_PORT ?? 4319);
 const ORIGIN = `http://localhost:${PORT}`;
@@ -19,18 +20,7 @@ export default defineConfig({
 		baseURL: ORIGIN,
 		serviceWorkers: 'allow',
 		viewport: { width: 360, height: 780 },
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync'
-			]
-		}
+		launchOptions: chromiumLaunchOptions
 	},
 	webServer: {
 		command: 'rm -rf tests/.output/pglite && VITE_TEST_HOOKS=1 npm run build && node build',

@@ -11,17 +11,7 @@ import type { SessionPerson } from '$lib/domain/auth-api';
 import { newId } from '$lib/domain/ids';
 import type * as Entry from './browser/entry';
 import type { SignedInPerson } from './app-server';
-
-/** Playwright's launch flags from playwright.config.ts. */
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
+import { chromiumLaunchOptions } from '../tests/chromium';
 
 type Bench = typeof Entry;
 
@@ -85,10 +75,7 @@ export class BenchBrowser {
 	) {}
 
 	static async launch(script: string, origin: string): Promise<BenchBrowser> {
-		const browser = await chromium.launch({
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: CHROMIUM_ARGS
-		});
+		const browser = await chromium.launch(chromiumLaunchOptions);
 		return new BenchBrowser(browser, script, origin);
 	}
 

@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
 import type { DatabaseHandle } from '$lib/server/db';
-import { events } from '$lib/server/db/schema';
-import { nextVersion } from '$lib/server/db/versions';
 import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addPerson } from '$lib/server/testing/fixtures';
+import { addEvent, addPerson } from '$lib/server/testing/fixtures';
 import { GatherDatabase } from '../db';
 import { runMutation } from '../mutations';
 import { pullChanges } from './pull';
@@ -29,20 +27,7 @@ beforeAll(async () => {
 	server = await createTestDatabase();
 	organizer = await addPerson(server.db, ['member', 'organizer']);
 	attendee = await addPerson(server.db);
-	eventId = newId();
-	await server.db.transaction(async (tx) => {
-		const version = await nextVersion(tx);
-		await tx.insert(events).values({
-			id: eventId,
-			title: 'Community meetup',
-			startsAt: new Date(Date.now() - 3600_000),
-			endsAt: new Date(Date.now() + 3600_000),
-			timezone: 'UTC',
-			visibility: 'community',
-			organizerIds: [organizer.personId],
-			version
-		});
-	});
+	eventId = await addEvent(server.db, [organizer.personId]);
 });
 afterAll(() => server.close());
 

@@ -9,10 +9,9 @@ import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
-import { awards, badges, checkIns, events, people, rejectedMutations } from '$lib/server/db/schema';
-import { nextVersion } from '$lib/server/db/versions';
+import { awards, checkIns, people, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addPerson } from '$lib/server/testing/fixtures';
+import { addBadge, addEvent, addPerson } from '$lib/server/testing/fixtures';
 import { handlePush } from './push';
 
 let handle: DatabaseHandle;
@@ -26,24 +25,8 @@ beforeAll(async () => {
 	handle = await createTestDatabase();
 	organizer = await addPerson(handle.db, ['member', 'organizer']);
 	attendee = await addPerson(handle.db);
-	eventId = newId();
-	badgeId = newId();
-	await handle.db.transaction(async (tx) => {
-		const version = await nextVersion(tx);
-		await tx.insert(events).values({
-			id: eventId,
-			title: 'Localization sprint',
-			startsAt: new Date(now - 3600_000),
-			endsAt: new Date(now + 3600_000),
-			timezone: 'Europe/Madrid',
-			visibility: 'community',
-			organizerIds: [organizer.personId],
-			version
-		});
-		await tx
-			.insert(badges)
-			.values({ id: badgeId, slug: `sprinter-${badgeId.slice(-6)}`, name: 'Sprinter', version });
-	});
+	eventId = await addEvent(handle.db, [organizer.personId]);
+	badgeId = await addBadge(handle.db);
 });
 afterAll(() => handle?.close());
 

@@ -9,19 +9,8 @@ import { badges, events, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 
 /** Insert a person (as sign-up would) and return them as an actor. */
-export async function addPerson(db: Database, roles: Role[] = ['member']): Promise<Actor> {
-	const id = newId();
-	await db.transaction(async (tx) => {
-		const version = await nextVersion(tx);
-		await tx.insert(people).values({
-			id,
-			displayName: `Tester ${id.slice(-4)}`,
-			email: `${id}@example.org`,
-			roles,
-			version
-		});
-	});
-	return { personId: id, roles };
+export function addPerson(db: Database, roles: Role[] = ['member']): Promise<Actor> {
+	return addPersonWithId(db, newId(), roles);
 }
 
 export function clock(millis = Date.now()): string {
