@@ -222,7 +222,7 @@ export async function pullWithPhases(actor: Actor): Promise<PullPhases> {
 		bytes: 0
 	};
 	try {
-		const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+		const deviceId = await db.deviceId();
 		const begun = performance.now();
 		let cursor = 0;
 		for (;;) {

@@ -22,3 +22,16 @@ export function rememberAccount(person: SessionPerson | null): void {
 	if (person) localStorage.setItem(KEY, JSON.stringify(person));
 	else localStorage.removeItem(KEY);
 }
+
+/**
+ * Another tab signed in or out: `callback` runs with the account now remembered. Every tab of
+ * the browser must follow, or one would keep syncing as someone who is no longer here.
+ */
+export function onAccountChange(callback: (person: SessionPerson | null) => void): () => void {
+	const listener = (event: StorageEvent) => {
+		// key null: localStorage was cleared.
+		if (event.key === KEY || event.key === null) callback(rememberedAccount());
+	};
+	addEventListener('storage', listener);
+	return () => removeEventListener('storage', listener);
+}

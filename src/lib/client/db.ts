@@ -76,6 +76,12 @@ export class GatherDatabase extends Dexie {
 		});
 		// The outbox by mutation name: Settings counts what waits, per kind, without reading it all.
 		this.version(2).stores({ outbox: 'mutationId, name' });
+		// Another tab deleted this database (its person signed out there): stay closed, so no
+		// query here silently creates an empty one again. That tab's sign-out reaches this one
+		// through onAccountChange.
+		this.on('versionchange', (event) => {
+			if (event.newVersion === null) this.close({ disableAutoOpen: true });
+		});
 	}
 
 	/** The tables mirrored from the server, in the order of the pull contract. */
@@ -144,13 +150,15 @@ export class GatherDatabase extends Dexie {
 		});
 	}
 
-	/** The device id, made on first use inside whatever transaction is running. */
-	async deviceId(): Promise<string> {
-		const existing = await this.getMeta('deviceId');
-		if (existing) return existing;
-		const created = crypto.randomUUID();
-		await this.setMeta('deviceId', created);
-		return created;
+	/** The device id, made on first use (inside the running transaction, if it covers meta). */
+	deviceId(): Promise<string> {
+		return this.transaction('rw', this.meta, async () => {
+			const existing = await this.getMeta('deviceId');
+			if (existing) return existing;
+			const created = crypto.randomUUID();
+			await this.setMeta('deviceId', created);
+			return created;
+		});
 	}
 }
 

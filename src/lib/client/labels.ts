@@ -58,7 +58,8 @@ export const syncFailureLabels: Record<SyncFailure, () => string> = {
 	server: m.sync_failure_server,
 	forbidden: m.sync_failure_forbidden,
 	rejected: m.sync_failure_rejected,
-	unauthorized: m.sync_failure_unauthorized
+	unauthorized: m.sync_failure_unauthorized,
+	storage: m.sync_failure_storage
 };
 
 /** Why a local write (`app.mutate`) did not save, for the person who tried: a rule, a full disk, or else. */

@@ -8,26 +8,19 @@ import type { Actor } from '$lib/domain/actor';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { fetchMe, signOut as endSession } from '../auth';
-import { rememberAccount, rememberedAccount } from '../account';
+import { onAccountChange, rememberAccount, rememberedAccount } from '../account';
 import { databaseName, GatherDatabase, type OutboxEntry } from '../db';
 import { isQuotaExceeded, StorageFullError, withReopen } from '../durability';
 import { runMutation } from '../mutations';
 import { readStorageStatus, requestPersistence, type StorageStatus } from '../storage';
-import { SyncEngine, type SyncReport } from '../sync/engine';
+import { idleReport, SyncEngine, type SyncReport } from '../sync/engine';
 import { eventSourceFeed } from '../sync/feed';
 import { httpTransport } from '../sync/transport';
 
 /** Set when a sign-out could not reach the server: its session cookie is ended at the next chance. */
 const SIGN_OUT_PENDING = 'gather.signOutPending';
 
-const IDLE_REPORT: SyncReport = {
-	syncing: false,
-	failure: null,
-	errorMessage: null,
-	lastSyncedAt: null,
-	progress: null,
-	tab: ''
-};
+const IDLE_REPORT = idleReport('');
 
 class AppState {
 	#person = $state.raw<SessionPerson | null>(null);
@@ -40,6 +33,8 @@ class AppState {
 	#engine: SyncEngine | null = null;
 	#unwatch: (() => void) | null = null;
 	#starting: Promise<void> | null = null;
+	/** Opening and closing accounts, one after the other (a sign-in can race the start). */
+	#switching: Promise<void> = Promise.resolve();
 
 	get person() {
 		return this.#person;
@@ -87,6 +82,7 @@ class AppState {
 		this.#online = navigator.onLine;
 		addEventListener('online', () => (this.#online = true));
 		addEventListener('offline', () => (this.#online = false));
+		onAccountChange((person) => void this.#follow(person));
 		const remembered = rememberedAccount();
 		if (remembered) await this.#open(remembered);
 		this.#ready = true;
@@ -136,14 +132,29 @@ class AppState {
 			() => false
 		);
 		if (!ended) localStorage.setItem(SIGN_OUT_PENDING, '1');
-		const database = this.#database;
-		const pending = database ? await database.outbox.count() : 0;
-		this.#close();
-		rememberAccount(null);
-		this.#person = null;
-		// A shared phone keeps nobody's data, except writes not yet synced: those wait in their
-		// owner's database until they sign in here again.
-		if (database && pending === 0) await database.delete();
+		await this.#serially(async () => {
+			const database = this.#database;
+			const pending = database ? await database.outbox.count() : 0;
+			this.#close();
+			rememberAccount(null);
+			this.#person = null;
+			// A shared phone keeps nobody's data, except writes not yet synced: those wait in
+			// their owner's database until they sign in here again.
+			if (database && pending === 0) await database.delete();
+		});
+	}
+
+	/** Another tab signed out, or in as someone else: this tab follows. */
+	async #follow(person: SessionPerson | null) {
+		if (person && person.id === this.#person?.id) {
+			this.#person = person;
+			return;
+		}
+		if (person) return this.#open(person);
+		await this.#serially(async () => {
+			this.#close();
+			this.#person = null;
+		});
 	}
 
 	/**
@@ -196,12 +207,22 @@ class AppState {
 		rememberAccount(person);
 	}
 
-	async #open(person: SessionPerson) {
+	#serially(work: () => Promise<void>): Promise<void> {
+		const next = this.#switching.then(work);
+		this.#switching = next.catch(() => {});
+		return next;
+	}
+
+	#open(person: SessionPerson): Promise<void> {
+		return this.#serially(() => this.#openNow(person));
+	}
+
+	async #openNow(person: SessionPerson) {
 		this.#close();
 		this.#remember(person);
 		const database = new GatherDatabase(databaseName(person.id));
 		await database.open();
-		await database.transaction('rw', database.meta, () => database.deviceId());
+		await database.deviceId();
 		this.#database = database;
 		const subscription = liveQuery(() => database.outbox.count()).subscribe({
 			next: (count) => (this.#pending = count)

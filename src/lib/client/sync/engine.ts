@@ -8,7 +8,7 @@
  */
 import type { Actor } from '$lib/domain/actor';
 import type { GatherDatabase } from '../db';
-import { withReopen } from '../durability';
+import { isQuotaExceeded, withReopen } from '../durability';
 import { onServiceWorkerSyncRequest, requestBackgroundSync } from './background';
 import { ChangeFeed, type OpenChangeFeed } from './feed';
 import { pullChanges } from './pull';
@@ -63,6 +63,18 @@ export function feedDelay(random = Math.random): number {
  */
 type Need = 'always' | 'push' | 'pull';
 
+/** The report of an engine that has not synced yet. */
+export function idleReport(tab: string): SyncReport {
+	return {
+		syncing: false,
+		failure: null,
+		errorMessage: null,
+		lastSyncedAt: null,
+		progress: null,
+		tab
+	};
+}
+
 export class SyncEngine {
 	readonly tab = crypto.randomUUID();
 	#report: SyncReport;
@@ -89,14 +101,7 @@ export class SyncEngine {
 		private readonly onReport: (report: SyncReport) => void = () => {},
 		private readonly options: SyncEngineOptions = {}
 	) {
-		this.#report = {
-			syncing: false,
-			failure: null,
-			errorMessage: null,
-			lastSyncedAt: null,
-			progress: null,
-			tab: this.tab
-		};
+		this.#report = idleReport(this.tab);
 	}
 
 	get report(): SyncReport {
@@ -115,10 +120,7 @@ export class SyncEngine {
 		const onVisible = () => {
 			if (document.visibilityState === 'visible') poll();
 		};
-		// A tab closed mid-sync releases the lock by itself; the others must not keep showing it.
-		const onHide = () => {
-			if (this.#holding) this.#tabs?.report({ ...this.#report, syncing: false, progress: null });
-		};
+		const onHide = () => this.#letGo();
 		addEventListener('online', poll);
 		addEventListener('pagehide', onHide);
 		document.addEventListener('visibilitychange', onVisible);
@@ -147,7 +149,13 @@ export class SyncEngine {
 		poll();
 	}
 
+	/** A tab closed or stopped mid-sync releases the lock by itself; the others must not keep showing it. */
+	#letGo(): void {
+		if (this.#holding) this.#tabs?.report({ ...this.#report, syncing: false, progress: null });
+	}
+
 	stop(): void {
+		this.#letGo();
 		this.#stopped = true;
 		clearTimeout(this.#pollTimer);
 		clearTimeout(this.#writeTimer);
@@ -303,7 +311,12 @@ export class SyncEngine {
 			this.#feed?.ensureOpen();
 			this.schedule(INTERVAL_MS);
 		} catch (error) {
-			const failure = error instanceof SyncError ? error : new SyncError('server', String(error));
+			const failure =
+				error instanceof SyncError
+					? error
+					: isQuotaExceeded(error)
+						? new SyncError('storage', 'This device has no storage space left')
+						: new SyncError('server', String(error));
 			this.#update({
 				syncing: false,
 				failure: failure.failure,
@@ -341,9 +354,17 @@ export class SyncEngine {
 	#adopt(report: SyncReport): void {
 		if (this.#holding || this.#stopped) return;
 		this.#set(report);
+		// Another tab synced fine: whatever stopped this one (a 401 since cleared by signing in
+		// there) is over, so its feed and timer resume.
+		if (report.failure === null && !report.syncing) {
+			this.#feed?.ensureOpen();
+			this.schedule(INTERVAL_MS);
+		}
 	}
 
 	#set(patch: Partial<SyncReport>): void {
+		// A stopped engine (signed out, another account opened) no longer speaks for the app.
+		if (this.#stopped) return;
 		this.#report = { ...this.#report, ...patch };
 		this.onReport(this.#report);
 	}

@@ -18,7 +18,7 @@ export async function pullChanges(
 	transport: SyncTransport,
 	onProgress?: (progress: Progress) => void
 ): Promise<number> {
-	const deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	const deviceId = await db.deviceId();
 	let received = 0;
 	let total = 0;
 	for (let first = true; ; first = false) {

@@ -18,7 +18,7 @@ export async function pushOutbox(
 	transport: SyncTransport,
 	onProgress?: (progress: Progress) => void
 ): Promise<number> {
-	let deviceId = await db.transaction('rw', db.meta, () => db.deviceId());
+	let deviceId = await db.deviceId();
 	const start = (await db.getMeta('pushedThrough')) ?? 0;
 	// Entries above pushedThrough are never deleted before they are pushed, and mutationIds
 	// go up by one, so this count is exactly what this push has to send (writes made while it

@@ -19,7 +19,14 @@ export interface SyncTransport {
  * Why a sync request failed. `offline` and `server` are temporary (retry with backoff);
  * `unauthorized` waits for the person to sign in again; the others need a fix.
  */
-export type SyncFailure = 'offline' | 'unauthorized' | 'forbidden' | 'server' | 'rejected';
+export type SyncFailure =
+	| 'offline'
+	| 'unauthorized'
+	| 'forbidden'
+	| 'server'
+	| 'rejected'
+	/** The device is full: what the server sent cannot be stored here. */
+	| 'storage';
 
 export class SyncError extends Error {
 	constructor(

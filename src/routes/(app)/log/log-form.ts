@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { newId } from '$lib/domain/ids';
+import type { RejectedMutation } from '$lib/domain/entities';
 import { logContributionArgs, type LogContributionArgs } from '$lib/domain/mutations';
 import { ACTIVITY_TYPES, AREAS, type ActivityType, type Area } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
@@ -20,6 +21,7 @@ export interface LogFields {
 export type FieldErrors = Partial<Record<keyof LogFields, string>>;
 
 const LAST_CHOICES_KEY = 'gather.lastLog';
+const REJECTION_PARAM = 'fixes';
 const lastChoicesSchema = z.object({ area: z.enum(AREAS), activityType: z.enum(ACTIVITY_TYPES) });
 
 /** The area and activity type of the previous log: most people log the same kind again. */
@@ -40,6 +42,22 @@ export function rememberChoices(fields: Pick<LogFields, 'area' | 'activityType'>
 		LAST_CHOICES_KEY,
 		JSON.stringify({ area: fields.area, activityType: fields.activityType })
 	);
+}
+
+/** The quick log's address prefilled with a refused contribution, to be corrected and sent again. */
+export function fixQuery(rejection: Pick<RejectedMutation, 'id' | 'args'>): string {
+	const draft = logContributionArgs.partial().safeParse(rejection.args);
+	const params = new URLSearchParams({ [REJECTION_PARAM]: rejection.id });
+	if (draft.success)
+		for (const [key, value] of Object.entries(draft.data))
+			if (typeof value === 'string' && key !== 'id') params.set(key, value);
+	return params.toString();
+}
+
+/** The refused write this log corrects: dismissed once the corrected one is saved. */
+export function fixedRejection(params: URLSearchParams): string | null {
+	const id = z.uuid().safeParse(params.get(REJECTION_PARAM));
+	return id.success ? id.data : null;
 }
 
 /** Fields prefilled from the URL (a refused contribution being fixed), else the last choices. */
