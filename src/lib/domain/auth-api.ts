@@ -1,9 +1,9 @@
 /** Bodies of the passkey endpoints under /api/auth, shared by the browser and the server. */
 import { z } from 'zod';
-import { personSchema } from './entities';
+import { personSchema, text } from './entities';
 
 export const signUpStartSchema = z.object({
-	displayName: z.string().trim().min(1).max(80),
+	displayName: text().trim().min(1).max(80),
 	// Normalised before it is validated: phone keyboards leave a space after an autocompleted address.
 	email: z.string().trim().toLowerCase().pipe(z.email().max(254))
 });
@@ -11,8 +11,8 @@ export type SignUpStart = z.infer<typeof signUpStartSchema>;
 
 /** The credential JSON from @simplewebauthn/browser; its inner fields are checked by the verifier. */
 const credentialResponseSchema = z.looseObject({
-	id: z.string().min(1).max(1024),
-	rawId: z.string().min(1).max(1024),
+	id: text().min(1).max(1024),
+	rawId: text().min(1).max(1024),
 	type: z.literal('public-key'),
 	response: z.looseObject({ clientDataJSON: z.string().max(10_000) }),
 	clientExtensionResults: z.record(z.string(), z.unknown()).default({})

@@ -13,6 +13,14 @@ export type Role = (typeof ROLES)[number];
 export const PRIVACY_LEVELS = ['private', 'community', 'public'] as const;
 export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
 
+/**
+ * Free text. PostgreSQL cannot store the NUL character (U+0000) in text or jsonb, so it is
+ * refused wherever text comes in: the device refuses the write, the server answers 400.
+ */
+export function text() {
+	return z.string().refine((value) => !value.includes('\u0000'), 'contains a NUL character');
+}
+
 const id = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
 const calendarDate = z.iso.date();
@@ -27,15 +35,15 @@ export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 export const personSchema = z.object({
 	id,
-	displayName: z.string().trim().min(1).max(80),
+	displayName: text().trim().min(1).max(80),
 	email: z.email().max(254).nullable(),
-	pronouns: z.string().max(40).nullable(),
-	bio: z.string().max(2000).nullable(),
-	city: z.string().max(100).nullable(),
-	country: z.string().length(2).nullable(),
+	pronouns: text().max(40).nullable(),
+	bio: text().max(2000).nullable(),
+	city: text().max(100).nullable(),
+	country: text().length(2).nullable(),
 	roles: z.array(z.enum(ROLES)),
 	/** Per profile field, the clock of the write that set it (conflicts.ts: last writer wins). */
-	fieldClocks: z.partialRecord(z.enum(PROFILE_FIELDS), z.string().max(100)),
+	fieldClocks: z.partialRecord(z.enum(PROFILE_FIELDS), text().max(100)),
 	createdAt: timestamp,
 	version
 });
@@ -45,12 +53,12 @@ export const EVENT_VISIBILITY = ['public', 'community', 'invite'] as const;
 
 export const eventSchema = z.object({
 	id,
-	title: z.string().trim().min(1).max(200),
-	description: z.string().max(10000),
+	title: text().trim().min(1).max(200),
+	description: text().max(10000),
 	startsAt: timestamp,
 	endsAt: timestamp,
-	timezone: z.string().min(1).max(64),
-	venue: z.string().max(300).nullable(),
+	timezone: text().min(1).max(64),
+	venue: text().max(300).nullable(),
 	onlineLink: webLink.nullable(),
 	area: z.enum(AREAS).nullable(),
 	capacity: z.number().int().positive().nullable(),
@@ -69,7 +77,7 @@ export const registrationSchema = z.object({
 	eventId: id,
 	personId: id,
 	status: z.enum(REGISTRATION_STATUS),
-	ticketCode: z.string().min(8).max(512),
+	ticketCode: text().min(8).max(512),
 	createdAt: timestamp,
 	version
 });
@@ -86,7 +94,7 @@ export const checkInSchema = z.object({
 });
 export type CheckIn = z.infer<typeof checkInSchema>;
 
-export const contributionDescription = z.string().trim().min(1).max(500);
+export const contributionDescription = text().trim().min(1).max(500);
 
 /** Contributions are append-only: logged once, never merged. */
 export const contributionSchema = z.object({
@@ -106,10 +114,10 @@ export type Contribution = z.infer<typeof contributionSchema>;
 export const badgeSchema = z.object({
 	id,
 	slug: z.string().regex(/^[a-z0-9-]{2,64}$/),
-	name: z.string().min(1).max(100),
-	description: z.string().max(2000),
-	criteria: z.string().max(2000),
-	imageUrl: z.string().max(2000).nullable(),
+	name: text().min(1).max(100),
+	description: text().max(2000),
+	criteria: text().max(2000),
+	imageUrl: text().max(2000).nullable(),
 	version
 });
 export type Badge = z.infer<typeof badgeSchema>;
@@ -120,7 +128,7 @@ export const awardSchema = z.object({
 	personId: id,
 	awardedAt: timestamp,
 	awardedBy: id.nullable(),
-	evidence: z.string().max(2000).nullable(),
+	evidence: text().max(2000).nullable(),
 	version
 });
 export type Award = z.infer<typeof awardSchema>;
@@ -142,10 +150,10 @@ export const rejectedMutationSchema = z.object({
 	personId: id,
 	deviceId: id,
 	mutationId: z.number().int().positive(),
-	name: z.string().max(100),
+	name: text().max(100),
 	args: z.unknown(),
 	reason: z.enum(REJECTION_REASONS),
-	detail: z.string().max(1000).nullable(),
+	detail: text().max(1000).nullable(),
 	rejectedAt: timestamp,
 	dismissed: z.boolean(),
 	version

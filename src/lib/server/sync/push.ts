@@ -1,13 +1,13 @@
 /**
  * POST /api/sync/push: apply a device's outbox, in order, exactly once.
  */
-import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { eq } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/actor';
 import { isTooFarAhead } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import {
 	isMutationName,
+	mutations,
 	prepareMutation,
 	type MutationContext,
 	type MutationName
@@ -17,7 +17,7 @@ import type { PushedMutation, PushRequest, PushResponse } from '$lib/domain/sync
 import type { Database, Transaction } from '$lib/server/db';
 import { devices, rejectedMutations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
-import { batchAppliers, serverAppliers, touchAfterRejection, type ServerApplier } from './apply';
+import { serverMutations, type ServerMutation } from './apply';
 import { notifyVersion } from './changes';
 
 /** The device id is registered to someone else: the endpoint answers 403. */
@@ -32,29 +32,33 @@ export class DeviceOwnershipError extends Error {
 const MAX_DETAIL = 1000;
 
 /**
- * Register the device to the actor on first sight and mark it seen. Returns its
+ * Register the device to the actor on first sight, mark it seen and lock its row for this
+ * transaction, in one statement: `ON CONFLICT DO UPDATE` locks the conflicting row even when
+ * its WHERE (the owner is the actor) is false, and then returns nothing. Returns the device's
  * lastMutationId; throws DeviceOwnershipError when another person owns it.
  */
-async function registerDevice(db: Database, actor: Actor, deviceId: string): Promise<number> {
-	const rows = await db
+async function lockDevice(
+	tx: Transaction,
+	actor: Actor,
+	deviceId: string,
+	now: Date
+): Promise<number> {
+	const [row] = await tx
 		.insert(devices)
-		.values({ id: deviceId, personId: actor.personId, lastMutationId: 0 })
+		.values({ id: deviceId, personId: actor.personId, lastMutationId: 0, lastSeenAt: now })
 		.onConflictDoUpdate({
 			target: devices.id,
-			set: { lastSeenAt: sql`now()` },
-			// Only the owner's own device is touched; no row back means someone else's.
+			set: { lastSeenAt: now },
 			setWhere: eq(devices.personId, actor.personId)
 		})
 		.returning({ lastMutationId: devices.lastMutationId });
-	const [row] = rows;
 	if (!row) throw new DeviceOwnershipError(deviceId);
 	return row.lastMutationId;
 }
 
+type Applicable = { name: MutationName; args: unknown; context: MutationContext };
 /** A mutation ready to apply: its arguments passed the registry, or the reason they did not. */
-type Prepared =
-	| { mutation: PushedMutation; name: MutationName; args: unknown; context: MutationContext }
-	| { mutation: PushedMutation; rejection: MutationRejected };
+type Prepared = Applicable | { rejection: MutationRejected };
 
 function prepare(actor: Actor, deviceId: string, mutation: PushedMutation, now: number): Prepared {
 	const context: MutationContext = {
@@ -69,26 +73,40 @@ function prepare(actor: Actor, deviceId: string, mutation: PushedMutation, now: 
 		if (!isMutationName(mutation.name))
 			throw new MutationRejected('unknown', `no mutation named ${mutation.name}`);
 		const args = prepareMutation(mutation.name, mutation.args, context);
-		return { mutation, name: mutation.name, args, context };
+		return { name: mutation.name, args, context };
 	} catch (failure) {
-		const rejection = asRejection(failure);
-		if (!rejection) throw failure;
-		return { mutation, rejection };
+		if (failure instanceof MutationRejected) return { rejection: failure };
+		throw failure;
 	}
 }
 
-/** The rejection a failure stands for, or null when it is not the mutation's fault. */
+/** The PostgreSQL error code (SQLSTATE) behind a failure, through Drizzle's wrapping. */
+function sqlState(failure: unknown): string | null {
+	for (let cause = failure; cause instanceof Error; cause = cause.cause) {
+		const code = (cause as { code?: unknown }).code;
+		if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+	}
+	return null;
+}
+
+/**
+ * The rejection a failure stands for, or null when it is not the mutation's fault (the
+ * database is down: the batch is retried). Data the database itself refuses (class 22, a
+ * value it cannot store; class 23, a broken constraint) is the mutation's fault: refused,
+ * never retried forever.
+ */
 function asRejection(failure: unknown): MutationRejected | null {
 	if (failure instanceof MutationRejected) return failure;
-	if (failure instanceof z.ZodError)
-		return new MutationRejected('invalid', z.prettifyError(failure));
+	const state = sqlState(failure);
+	if (state?.startsWith('22') || state?.startsWith('23'))
+		return new MutationRejected('invalid', `the database refused it (${state})`);
 	return null;
 }
 
 /**
  * Apply prepared mutations in order, inside the batch's transaction. Each runs in a savepoint,
- * so a refusal rolls back only its own writes; runs of a batchable mutation (batchAppliers)
- * go in one statement, falling back to one at a time if that statement fails.
+ * so a refusal rolls back only its own writes; a run of a mutation with `applyMany` goes in
+ * one statement, falling back to one at a time (which finds the culprit) if that fails.
  * Returns, per mutation, null when applied or the rejection.
  */
 async function applyAll(
@@ -105,52 +123,86 @@ async function applyAll(
 			index += 1;
 			continue;
 		}
-		const batch = batchAppliers[first.name] as BatchApplier | undefined;
+		const server = serverMutations[first.name] as ServerMutation<MutationName>;
 		let end = index + 1;
-		if (batch) {
-			while (end < prepared.length) {
-				const next = prepared[end];
-				if ('rejection' in next || next.name !== first.name) break;
-				end += 1;
-			}
+		while (server.applyMany && end < prepared.length) {
+			const next = prepared[end];
+			if ('rejection' in next || next.name !== first.name) break;
+			end += 1;
 		}
-		const run = prepared.slice(index, end) as Extract<Prepared, { name: MutationName }>[];
-		if (batch && run.length > 1) {
-			try {
-				outcomes.push(...(await tx.transaction((savepoint) => batch(savepoint, run, version))));
-				index = end;
-				continue;
-			} catch {
-				// Something in the run broke the statement: find it by applying one at a time.
-			}
-		}
-		for (const item of run) outcomes.push(await applyOne(tx, item, version));
+		const run = prepared.slice(index, end) as Applicable[];
 		index = end;
+		if (server.applyMany && run.length > 1) {
+			const applyMany = server.applyMany.bind(server);
+			const many = await tx
+				.transaction((savepoint) => applyMany(savepoint, run as never, version))
+				.catch(() => null);
+			if (many) {
+				outcomes.push(...many);
+				continue;
+			}
+		}
+		for (const item of run) outcomes.push(await applyOne(tx, server, item, version));
 	}
 	return outcomes;
 }
 
-type BatchApplier = (
-	tx: Transaction,
-	items: { args: unknown; context: MutationContext }[],
-	version: number
-) => Promise<(MutationRejected | null)[]>;
-
 async function applyOne(
 	tx: Transaction,
-	item: Extract<Prepared, { name: MutationName }>,
+	server: ServerMutation<MutationName>,
+	item: Applicable,
 	version: number
 ): Promise<MutationRejected | null> {
-	const applier = serverAppliers[item.name] as ServerApplier<MutationName>;
 	try {
 		await tx.transaction((savepoint) =>
-			applier(savepoint, item.args as never, item.context, version)
+			server.apply(savepoint, item.args as never, item.context, version)
 		);
 		return null;
 	} catch (failure) {
 		const rejection = asRejection(failure);
 		if (!rejection) throw failure;
 		return rejection;
+	}
+}
+
+/** Text PostgreSQL can store: NUL (U+0000) is refused in text and jsonb alike. */
+function storable(text: string): string {
+	return text.replaceAll('\u0000', '\uFFFD');
+}
+
+/** Keep a refused write as sent, minus what the database cannot store. */
+async function keepRejected(
+	tx: Transaction,
+	actor: Actor,
+	deviceId: string,
+	rejected: { mutation: PushedMutation; rejection: MutationRejected }[],
+	at: Date,
+	version: number
+): Promise<void> {
+	await tx.insert(rejectedMutations).values(
+		rejected.map(({ mutation, rejection }) => ({
+			id: newId(),
+			personId: actor.personId,
+			deviceId,
+			mutationId: mutation.mutationId,
+			name: storable(mutation.name),
+			args:
+				mutation.args === undefined
+					? null
+					: (JSON.parse(JSON.stringify(mutation.args), (_key, value: unknown) =>
+							typeof value === 'string' ? storable(value) : value
+						) as unknown),
+			reason: rejection.reason,
+			detail: rejection.detail ? storable(rejection.detail).slice(0, MAX_DETAIL) : null,
+			rejectedAt: at,
+			version
+		}))
+	);
+	for (const { mutation } of rejected) {
+		if (!isMutationName(mutation.name)) continue;
+		const args = mutations[mutation.name].args.safeParse(mutation.args);
+		const server = serverMutations[mutation.name] as ServerMutation<MutationName>;
+		if (args.success) await server.touch(tx, args.data as never, version);
 	}
 }
 
@@ -169,23 +221,11 @@ export async function handlePush(
 	request: PushRequest,
 	now: () => number = Date.now
 ): Promise<PushResponse> {
-	const registered = await registerDevice(db, actor, request.deviceId);
-	const response: PushResponse = {
-		lastMutationId: registered,
-		applied: 0,
-		rejected: 0,
-		gap: false
-	};
-	if (request.mutations.length === 0) return response;
-	await db.transaction(async (tx) => {
-		const [device] = await tx
-			.select({ personId: devices.personId, lastMutationId: devices.lastMutationId })
-			.from(devices)
-			.where(eq(devices.id, request.deviceId))
-			.for('update');
-		if (!device || device.personId !== actor.personId)
-			throw new DeviceOwnershipError(request.deviceId);
-		let expected = device.lastMutationId + 1;
+	return db.transaction(async (tx) => {
+		const at = now();
+		const last = await lockDevice(tx, actor, request.deviceId, new Date(at));
+		const response: PushResponse = { lastMutationId: last, applied: 0, rejected: 0, gap: false };
+		let expected = last + 1;
 		const todo: PushedMutation[] = [];
 		for (const mutation of request.mutations) {
 			if (mutation.mutationId < expected) continue;
@@ -196,42 +236,24 @@ export async function handlePush(
 			todo.push(mutation);
 			expected += 1;
 		}
-		response.lastMutationId = expected - 1;
-		if (todo.length === 0) return;
+		if (todo.length === 0) return response;
 
-		const at = now();
 		const prepared = todo.map((mutation) => prepare(actor, request.deviceId, mutation, at));
 		const version = await nextVersion(tx);
 		const outcomes = await applyAll(tx, prepared, version);
 		const rejected = outcomes.flatMap((rejection, index) =>
 			rejection ? [{ mutation: todo[index], rejection }] : []
 		);
-		if (rejected.length > 0) {
-			await tx.insert(rejectedMutations).values(
-				rejected.map(({ mutation, rejection }) => ({
-					id: newId(),
-					personId: actor.personId,
-					deviceId: request.deviceId,
-					mutationId: mutation.mutationId,
-					name: mutation.name.slice(0, 100),
-					args: mutation.args ?? null,
-					reason: rejection.reason,
-					detail: rejection.detail?.slice(0, MAX_DETAIL) ?? null,
-					rejectedAt: new Date(at),
-					version
-				}))
-			);
-			for (const { mutation } of rejected)
-				if (isMutationName(mutation.name))
-					await touchAfterRejection(tx, mutation.name, mutation.args, version);
-		}
+		if (rejected.length > 0)
+			await keepRejected(tx, actor, request.deviceId, rejected, new Date(at), version);
+		response.lastMutationId = expected - 1;
 		await tx
 			.update(devices)
-			.set({ lastMutationId: response.lastMutationId, lastSeenAt: new Date(at) })
+			.set({ lastMutationId: response.lastMutationId })
 			.where(eq(devices.id, request.deviceId));
 		await notifyVersion(tx, version);
 		response.rejected = rejected.length;
 		response.applied = todo.length - rejected.length;
+		return response;
 	});
-	return response;
 }
