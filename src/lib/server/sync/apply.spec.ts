@@ -63,20 +63,25 @@ async function personRow(personId: string) {
 }
 
 describe('checkin.record', () => {
-	it('merges two doors: the earliest time wins and both devices are kept', async () => {
-		const door1 = device(organizer, 'door1');
-		const door2 = device(organizer, 'door2');
+	it('merges two doors: the earliest time wins and both devices are kept, in either order', async () => {
 		const early = new Date(now - 600_000).toISOString();
 		const late = new Date(now - 60_000).toISOString();
-		await door1.push('checkin.record', { eventId, personId: attendee.personId, checkedInAt: late });
-		await door2.push('checkin.record', {
-			eventId,
-			personId: attendee.personId,
-			checkedInAt: early
-		});
-		const row = await checkInOf(attendee.personId);
-		expect(row?.checkedInAt.toISOString()).toBe(early);
-		expect(row?.deviceIds).toEqual([door1.deviceId, door2.deviceId].sort());
+		for (const order of [
+			[late, early],
+			[early, late]
+		]) {
+			const person = await addPerson(handle.db);
+			const doors = [device(organizer, 'door1'), device(organizer, 'door2')];
+			for (const [index, checkedInAt] of order.entries())
+				await doors[index].push('checkin.record', {
+					eventId,
+					personId: person.personId,
+					checkedInAt
+				});
+			const row = await checkInOf(person.personId);
+			expect(row?.checkedInAt.toISOString()).toBe(early);
+			expect(row?.deviceIds).toEqual(doors.map((door) => door.deviceId).sort());
+		}
 	});
 
 	it("refuses a check-in at someone else's event, and one after the write's own clock", async () => {
@@ -141,24 +146,27 @@ describe('profile.update', () => {
 });
 
 describe('award.grant', () => {
-	it('keeps one award per badge and person: the earliest', async () => {
+	it('keeps one award per badge and person: the earliest, in either order', async () => {
 		const mentor = await addPerson(handle.db, ['member', 'mentor']);
-		await device(mentor, 'm1').push(
-			'award.grant',
-			{ badgeId, personId: attendee.personId, evidence: 'second' },
-			now - 1000
-		);
-		await device(organizer, 'o1').push(
-			'award.grant',
-			{ badgeId, personId: attendee.personId, evidence: 'first' },
-			now - 9000
-		);
-		const rows = await handle.db
-			.select()
-			.from(awards)
-			.where(and(eq(awards.badgeId, badgeId), eq(awards.personId, attendee.personId)));
-		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatchObject({ awardedBy: organizer.personId, evidence: 'first' });
+		const grants = [
+			{ by: device(organizer, 'o1'), evidence: 'first', at: now - 9000 },
+			{ by: device(mentor, 'm1'), evidence: 'second', at: now - 1000 }
+		];
+		for (const order of [grants, [...grants].reverse()]) {
+			const person = await addPerson(handle.db);
+			for (const grant of order)
+				await grant.by.push(
+					'award.grant',
+					{ badgeId, personId: person.personId, evidence: grant.evidence },
+					grant.at
+				);
+			const rows = await handle.db
+				.select()
+				.from(awards)
+				.where(and(eq(awards.badgeId, badgeId), eq(awards.personId, person.personId)));
+			expect(rows).toHaveLength(1);
+			expect(rows[0]).toMatchObject({ awardedBy: organizer.personId, evidence: 'first' });
+		}
 	});
 
 	it('refuses an award by a member and of a badge that does not exist', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { newId } from '$lib/domain/ids';
 import type { DatabaseHandle } from '$lib/server/db';
+import { contributions } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addPerson, logContribution } from '$lib/server/testing/fixtures';
 import { onVersion, startChangeFeed } from './changes';
@@ -18,12 +20,18 @@ it('announces the version of each committed push, and nothing for a replay', asy
 	const heard: number[] = [];
 	const stop = onVersion((version) => heard.push(version));
 	const actor = await addPerson(handle.db);
-	const batch = { deviceId: newId(), mutations: [logContribution(1), logContribution(2)] };
-	await handlePush(handle.db, actor, batch);
-	await expect.poll(() => heard.length).toBe(1);
-	await handlePush(handle.db, actor, batch);
-	await handlePush(handle.db, actor, { ...batch, mutations: [logContribution(3)] });
-	await expect.poll(() => heard.length).toBe(2);
-	expect(heard[1]).toBeGreaterThan(heard[0]);
+	const deviceId = newId();
+	const first = [logContribution(1), logContribution(2)];
+	const third = logContribution(3);
+	await handlePush(handle.db, actor, { deviceId, mutations: first });
+	await handlePush(handle.db, actor, { deviceId, mutations: first });
+	await handlePush(handle.db, actor, { deviceId, mutations: [third] });
+	const versionOf = async (id: string) =>
+		(await handle.db.select().from(contributions).where(eq(contributions.id, id)))[0]?.version;
+	const expected = [
+		await versionOf((first[0].args as { id: string }).id),
+		await versionOf((third.args as { id: string }).id)
+	];
+	await expect.poll(() => heard).toEqual(expected);
 	stop();
 });

@@ -53,7 +53,14 @@ describe('handlePush', () => {
 			handlePush(handle.db, actor, batch)
 		]);
 		expect(responses.map((response) => response.lastMutationId)).toEqual([3, 3]);
-		expect(responses[0].applied + responses[1].applied).toBe(3);
+		// One applied all three, the other found them applied: without the device row lock the
+		// second would apply them again and refuse each as a reused id.
+		const outcomes = responses.map((response) => [response.applied, response.rejected]).sort();
+		expect(outcomes).toEqual([
+			[0, 0],
+			[3, 0]
+		]);
+		expect(await rejectionsOf(batch.deviceId)).toEqual([]);
 		expect(await contributionsOf(actor)).toHaveLength(3);
 	});
 
@@ -165,5 +172,45 @@ describe('handlePush', () => {
 		expect(after?.version).toBeGreaterThan(rejection.version);
 		const reasons = (await rejectionsOf(deviceId)).map((row) => row.reason).sort();
 		expect(reasons).toEqual(['invalid', 'not_found']);
+	});
+
+	it('refuses what the database cannot store instead of failing the batch forever', async () => {
+		const actor = await addPerson(handle.db);
+		const deviceId = newId();
+		// Sent by a device that skipped validation: NUL passes JSON but not PostgreSQL.
+		const response = await handlePush(handle.db, actor, {
+			deviceId,
+			mutations: [
+				logContribution(1, { description: 'Broken\u0000text' }),
+				{ ...logContribution(2), name: 'bad\u0000name' },
+				logContribution(3)
+			]
+		});
+		expect(response).toEqual({ lastMutationId: 3, applied: 1, rejected: 2, gap: false });
+		const rejections = (await rejectionsOf(deviceId)).sort((a, b) => a.mutationId - b.mutationId);
+		expect(rejections.map((row) => [row.reason, row.name])).toEqual([
+			['invalid', 'contribution.log'],
+			['unknown', 'bad\uFFFDname']
+		]);
+		expect(rejections[0]?.args).toMatchObject({ description: 'Broken\uFFFDtext' });
+	});
+
+	it('refuses a write whose clock cannot be read', async () => {
+		const actor = await addPerson(handle.db);
+		const deviceId = newId();
+		const response = await handlePush(handle.db, actor, {
+			deviceId,
+			mutations: [
+				{
+					mutationId: 1,
+					name: 'profile.update',
+					args: { personId: actor.personId, changes: { city: 'Nowhere' } },
+					hlc: 'zzz'
+				}
+			]
+		});
+		expect(response.rejected).toBe(1);
+		const [rejection] = await rejectionsOf(deviceId);
+		expect(rejection?.reason).toBe('clock');
 	});
 });
