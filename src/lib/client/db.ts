@@ -80,7 +80,11 @@ export class GatherDatabase extends Dexie {
 		// query here silently creates an empty one again. That tab's sign-out reaches this one
 		// through onAccountChange.
 		this.on('versionchange', (event) => {
-			if (event.newVersion === null) this.close({ disableAutoOpen: true });
+			if (event.newVersion !== null) return; // an upgrade: Dexie closes and reopens
+			this.close({ disableAutoOpen: true });
+			// Later subscribers run first; false keeps Dexie's own handler from re-enabling
+			// auto-open.
+			return false;
 		});
 	}
 

@@ -4,27 +4,17 @@
  * another tab, and a full disk. Only the failure itself is injected (testing/failing-device.ts).
  */
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
-import type { LogContributionArgs } from '$lib/domain/mutations';
 import { GatherDatabase } from './db';
 import { isConnectionLost, isQuotaExceeded, withReopen } from './durability';
 import { runMutation } from './mutations';
 import { failingDevice } from './testing/failing-device';
+import { contribution } from './testing/harness';
 
 const actor: Actor = { personId: newId(), roles: ['member'] };
-
-function contribution(description: string): LogContributionArgs {
-	return {
-		id: newId(),
-		area: 'events',
-		activityType: 'organized_event',
-		description,
-		happenedOn: new Date().toISOString().slice(0, 10),
-		link: null
-	};
-}
 
 async function countAll(db: GatherDatabase) {
 	return {
@@ -66,22 +56,17 @@ describe('a write when the database connection is lost', () => {
 		expect(await countAll(db)).toEqual({ contributions: 1, outbox: [1], counter: 1 });
 	});
 
-	// Dexie closes on `versionchange` and reopens by itself; this guards that the app's path
-	// (withReopen over runMutation) keeps working across it.
-	it('keeps writing after another tab upgrades the database (versionchange)', async () => {
+	it('stays closed, and is not created again, after another tab deletes it', async () => {
 		const name = `durability-${newId()}`;
 		const db = new GatherDatabase(name);
-		await runMutation(db, actor, 'contribution.log', contribution('Before the upgrade'));
-		// A newer version of the app in another tab: one more index, one more version.
-		const newer = new GatherDatabase(name);
-		newer.version(3).stores({ outbox: 'mutationId, name, createdAt' });
-		await newer.open();
-		newer.close();
+		await runMutation(db, actor, 'contribution.log', contribution('Before the sign-out'));
+		// Another tab signs this person out: it deletes their database.
+		await new GatherDatabase(name).delete();
 
-		await withReopen(db, () =>
-			runMutation(db, actor, 'contribution.log', contribution('After the upgrade'))
-		);
-		expect(await countAll(db)).toEqual({ contributions: 2, outbox: [1, 2], counter: 2 });
+		await expect(
+			runMutation(db, actor, 'contribution.log', contribution('After the sign-out'))
+		).rejects.toSatisfy(isConnectionLost);
+		expect(await Dexie.exists(name)).toBe(false);
 	});
 
 	it('does not reopen a database the app closed on purpose', async () => {

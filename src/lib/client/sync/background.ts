@@ -5,10 +5,10 @@
  * relied upon: the engine's own triggers (start, online, visibility, timer, after a write,
  * the change feed) deliver every write on their own, in every browser.
  */
-export const BACKGROUND_SYNC_TAG = 'gather-sync';
-
-/** The service worker's message asking the windows to sync (see static/sw-sync.js). */
-export const SYNC_REQUEST_MESSAGE = 'gather-sync-now';
+// Both names are spelled again in static/sw-sync.js, a plain script the worker imports.
+const BACKGROUND_SYNC_TAG = 'gather-sync';
+/** The service worker's message asking the windows to sync. */
+const SYNC_REQUEST_MESSAGE = 'gather-sync-now';
 
 /** Not in TypeScript's DOM types yet. */
 interface SyncManager {

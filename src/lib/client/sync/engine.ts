@@ -25,6 +25,7 @@ export interface SyncReport {
 	syncing: boolean;
 	/** The last sync's failure, or null after a success. */
 	failure: SyncFailure | null;
+	/** The failure's own text (often the server's, in English): for logs and diagnostics, never shown. */
 	errorMessage: string | null;
 	lastSyncedAt: string | null;
 	/** How far the running sync has come; null when idle. */
@@ -47,14 +48,14 @@ const MAX_OFFLINE_RETRY_MS = 10_000;
 const FEED_JITTER_MIN_MS = 50;
 const FEED_JITTER_SPAN_MS = 200;
 
-export function backoffDelay(attempt: number, random = Math.random): number {
+function backoffDelay(attempt: number): number {
 	const ceiling = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** attempt);
 	// "Full jitter": spread retries of many devices after an outage.
-	return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-export function feedDelay(random = Math.random): number {
-	return Math.round(FEED_JITTER_MIN_MS + random() * FEED_JITTER_SPAN_MS);
+function feedDelay(): number {
+	return Math.round(FEED_JITTER_MIN_MS + Math.random() * FEED_JITTER_SPAN_MS);
 }
 
 /**
@@ -109,7 +110,7 @@ export class SyncEngine {
 	}
 
 	/** The Web Lock that lets one tab at a time sync this database. */
-	get lockName(): string {
+	get #lockName(): string {
 		return `gather-sync:${this.db.name}`;
 	}
 
@@ -130,7 +131,7 @@ export class SyncEngine {
 			() => document.removeEventListener('visibilitychange', onVisible),
 			onServiceWorkerSyncRequest(() => void this.#request('push', true))
 		);
-		this.#tabs = new TabChannel(this.lockName, {
+		this.#tabs = new TabChannel(this.#lockName, {
 			report: (report) => this.#adopt(report),
 			hello: () => {
 				if (this.#holding) this.#tabs?.report(this.#report);
@@ -143,9 +144,13 @@ export class SyncEngine {
 			);
 			this.#feed.start();
 		}
-		void this.db.getMeta('lastSyncedAt').then((lastSyncedAt) => {
-			if (lastSyncedAt && !this.#report.lastSyncedAt) this.#set({ lastSyncedAt });
-		});
+		this.db
+			.getMeta('lastSyncedAt')
+			.then((lastSyncedAt) => {
+				if (lastSyncedAt && !this.#report.lastSyncedAt) this.#set({ lastSyncedAt });
+			})
+			// Closed before it answered (signed out at once): nothing to show.
+			.catch(() => {});
 		poll();
 	}
 
@@ -182,7 +187,7 @@ export class SyncEngine {
 	}
 
 	/** The next regular sync (interval, retry, backoff) in `delay` ms, replacing the pending one. */
-	schedule(delay: number): void {
+	#schedule(delay: number): void {
 		if (this.#stopped) return;
 		clearTimeout(this.#pollTimer);
 		this.#pollTimer = setTimeout(() => void this.#request('always', false), delay);
@@ -238,7 +243,7 @@ export class SyncEngine {
 		};
 		if (typeof navigator === 'undefined' || !navigator.locks) return run();
 		const ran = await navigator.locks.request(
-			this.lockName,
+			this.#lockName,
 			{ ifAvailable: true },
 			async (lock) => {
 				if (!lock) return false;
@@ -247,10 +252,10 @@ export class SyncEngine {
 			}
 		);
 		if (ran || this.#stopped) return;
-		if (wait) await navigator.locks.request(this.lockName, run);
+		if (wait) await navigator.locks.request(this.#lockName, run);
 		// Another tab is syncing for everyone; keep a timer all the same, so that if that tab
 		// is closed this one takes over the regular syncs.
-		else this.schedule(INTERVAL_MS);
+		else this.#schedule(INTERVAL_MS);
 	}
 
 	async #needed(needs: Set<Need>): Promise<boolean> {
@@ -284,7 +289,7 @@ export class SyncEngine {
 		clearTimeout(this.#pollTimer);
 		if (typeof navigator !== 'undefined' && navigator.onLine === false) {
 			this.#update({ failure: 'offline', errorMessage: null, syncing: false, progress: null });
-			this.schedule(MAX_OFFLINE_RETRY_MS);
+			this.#schedule(MAX_OFFLINE_RETRY_MS);
 			return;
 		}
 		// Trying again with the browser online: "offline" no longer describes this device.
@@ -309,7 +314,7 @@ export class SyncEngine {
 				lastSyncedAt
 			});
 			this.#feed?.ensureOpen();
-			this.schedule(INTERVAL_MS);
+			this.#schedule(INTERVAL_MS);
 		} catch (error) {
 			const failure =
 				error instanceof SyncError
@@ -324,10 +329,10 @@ export class SyncEngine {
 				progress: null
 			});
 			if (failure.failure === 'unauthorized') return; // waits for sign-in; nothing is dropped
-			if (!failure.temporary) this.schedule(INTERVAL_MS);
+			if (!failure.temporary) this.#schedule(INTERVAL_MS);
 			else if (failure.failure === 'offline')
-				this.schedule(Math.min(MAX_OFFLINE_RETRY_MS, backoffDelay(this.#attempt++)));
-			else this.schedule(backoffDelay(this.#attempt++));
+				this.#schedule(Math.min(MAX_OFFLINE_RETRY_MS, backoffDelay(this.#attempt++)));
+			else this.#schedule(backoffDelay(this.#attempt++));
 		}
 	}
 
@@ -358,7 +363,7 @@ export class SyncEngine {
 		// there) is over, so its feed and timer resume.
 		if (report.failure === null && !report.syncing) {
 			this.#feed?.ensureOpen();
-			this.schedule(INTERVAL_MS);
+			this.#schedule(INTERVAL_MS);
 		}
 	}
 
