@@ -10,6 +10,11 @@ import { ACTIVITY_TYPES, AREAS } from './taxonomy';
 export const ROLES = ['member', 'volunteer', 'organizer', 'mentor', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles as stored (a text[] column): one the domain does not know is dropped, never trusted. */
+export function knownRoles(roles: readonly string[]): Role[] {
+	return roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role));
+}
+
 export const PRIVACY_LEVELS = ['private', 'community', 'public'] as const;
 export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
 

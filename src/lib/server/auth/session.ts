@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { dev } from '$app/environment';
-import { ROLES, type Role } from '$lib/domain/entities';
+import { knownRoles } from '$lib/domain/entities';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import { openDatabase, type Database, type Transaction } from '$lib/server/db';
 import { people, sessions } from '$lib/server/db/schema';
@@ -42,11 +42,6 @@ export function randomToken(bytes = 32): string {
 
 export function hashToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
-}
-
-/** Roles come from a text[] column; anything the domain does not know is dropped, not trusted. */
-export function knownRoles(roles: readonly string[]): Role[] {
-	return roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role));
 }
 
 function setSessionCookie(cookies: CookieJar, token: string, expiresAt: Date): void {

@@ -15,16 +15,17 @@ import {
 import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 import { eq } from 'drizzle-orm';
 import type { SessionPerson, SignUpStart } from '$lib/domain/auth-api';
+import { knownRoles, type Role } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { Database } from '$lib/server/db';
 import { credentials, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { storeChallenge, takeChallenge } from './challenges';
 import { AuthFailure } from './failure';
-import { insertSession, issueSessionCookie, knownRoles, type CookieJar } from './session';
+import { insertSession, issueSessionCookie, type CookieJar } from './session';
 
 const RP_NAME = 'Gather';
-const NEW_PERSON_ROLES = ['member', 'volunteer'];
+const NEW_PERSON_ROLES: Role[] = ['member', 'volunteer'];
 
 export interface RelyingParty {
 	id: string;
@@ -122,7 +123,7 @@ export async function finishSignUp(
 		id: challenge.personId,
 		displayName: challenge.displayName,
 		email: challenge.email,
-		roles: knownRoles(NEW_PERSON_ROLES)
+		roles: NEW_PERSON_ROLES
 	};
 	try {
 		const session = await db.transaction(async (tx) => {

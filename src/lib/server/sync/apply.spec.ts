@@ -12,6 +12,7 @@ import type { DatabaseHandle } from '$lib/server/db';
 import { awards, checkIns, people, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addBadge, addEvent, addPerson } from '$lib/server/testing/fixtures';
+import { handlePull } from './pull';
 import { handlePush } from './push';
 
 let handle: DatabaseHandle;
@@ -167,6 +168,18 @@ describe('award.grant', () => {
 			expect(rows).toHaveLength(1);
 			expect(rows[0]).toMatchObject({ awardedBy: organizer.personId, evidence: 'first' });
 		}
+	});
+
+	it("sends the giver's award back to the giver's devices", async () => {
+		const person = await addPerson(handle.db);
+		const giver = device(organizer, 'giver');
+		await giver.push('award.grant', { badgeId, personId: person.personId, evidence: null });
+		const page = await handlePull(handle.db, organizer, {
+			deviceId: giver.deviceId,
+			cursor: 0,
+			limit: 5000
+		});
+		expect(page.changes.awards.filter((row) => row.personId === person.personId)).toHaveLength(1);
 	});
 
 	it('refuses an award by a member and of a badge that does not exist', async () => {

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '$lib/server/db';
 import { contributions } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addPerson, logContribution } from '$lib/server/testing/fixtures';
-import { onVersion, startChangeFeed } from './changes';
+import { onVersion, startChangeFeed, versionStream } from './changes';
 import { handlePush } from './push';
 
 let handle: DatabaseHandle;
@@ -34,4 +34,18 @@ it('announces the version of each committed push, and nothing for a replay', asy
 	];
 	await expect.poll(() => heard).toEqual(expected);
 	stop();
+});
+
+it('streams each committed version to a device until it hangs up', async () => {
+	await startChangeFeed(handle);
+	const hangUp = new AbortController();
+	const response = versionStream(hangUp.signal);
+	expect(response.headers.get('content-type')).toBe('text/event-stream');
+	const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+	expect((await reader.read()).value).toBe('retry: 5000\n\n');
+	const actor = await addPerson(handle.db);
+	await handlePush(handle.db, actor, { deviceId: newId(), mutations: [logContribution(1)] });
+	expect((await reader.read()).value).toMatch(/^event: version\ndata: \d+\n\n$/);
+	hangUp.abort();
+	expect((await reader.read()).done).toBe(true);
 });

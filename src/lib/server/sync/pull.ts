@@ -27,7 +27,7 @@ import {
 	toRegistration,
 	toRejectedMutation
 } from './rows';
-import { inWindow, scopeFor, syncedTables, versionColumns, type Scope } from './scope';
+import { inWindow, scopeFor, syncedTables, type Scope } from './scope';
 
 /** The first `limit` versions of rows in scope after `after`, in order (one entry per row). */
 async function versionsAfter(
@@ -52,7 +52,7 @@ async function firstVersions(tx: Transaction, scope: Scope, after: number, limit
 	for (const table of SYNCED_TABLES) {
 		const where = inWindow(table, scope, after);
 		versions.push(
-			...(await versionsAfter(tx, syncedTables[table], versionColumns[table], where, limit))
+			...(await versionsAfter(tx, syncedTables[table], syncedTables[table].version, where, limit))
 		);
 	}
 	return versions.sort((a, b) => a - b).slice(0, limit);
@@ -123,7 +123,7 @@ async function readTable<Table extends SyncedTable>(
 		.select()
 		.from(source)
 		.where(where)
-		.orderBy(versionColumns[table])) as Row<Table>[];
+		.orderBy(syncedTables[table].version)) as Row<Table>[];
 	return rows.map(toEntity) as PullChanges[Table];
 }
 

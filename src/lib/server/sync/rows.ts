@@ -4,17 +4,17 @@
  * schema (mutations, seed), so the database holds only valid values.
  */
 import type { Actor } from '$lib/domain/actor';
-import type {
-	Award,
-	Badge,
-	CheckIn,
-	Contribution,
-	GatherEvent,
-	Person,
-	Registration,
-	RejectedMutation,
-	RejectionReason,
-	Role
+import {
+	knownRoles,
+	type Award,
+	type Badge,
+	type CheckIn,
+	type Contribution,
+	type GatherEvent,
+	type Person,
+	type Registration,
+	type RejectedMutation,
+	type RejectionReason
 } from '$lib/domain/entities';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import type * as schema from '$lib/server/db/schema';
@@ -31,7 +31,7 @@ export function toPerson(row: Row<'people'>, actor: Actor): Person {
 		bio: row.bio,
 		city: row.city,
 		country: row.country,
-		roles: row.roles as Role[],
+		roles: knownRoles(row.roles),
 		fieldClocks: row.fieldClocks,
 		createdAt: row.createdAt.toISOString(),
 		version: row.version
@@ -96,11 +96,26 @@ export function toContribution(row: Row<'contributions'>): Contribution {
 }
 
 export function toBadge(row: Row<'badges'>): Badge {
-	return { ...row };
+	return {
+		id: row.id,
+		slug: row.slug,
+		name: row.name,
+		description: row.description,
+		criteria: row.criteria,
+		imageUrl: row.imageUrl,
+		version: row.version
+	};
 }
 
 export function toAward(row: Row<'awards'>): Award {
-	return { ...row, awardedAt: row.awardedAt.toISOString() };
+	return {
+		badgeId: row.badgeId,
+		personId: row.personId,
+		awardedAt: row.awardedAt.toISOString(),
+		awardedBy: row.awardedBy,
+		evidence: row.evidence,
+		version: row.version
+	};
 }
 
 export function toRejectedMutation(row: Row<'rejectedMutations'>): RejectedMutation {

@@ -51,22 +51,11 @@ export function scopeFor(tx: Transaction, actor: Actor): Scope {
 		checkIns: or(eq(checkIns.personId, me), inArray(checkIns.eventId, eventsIRun)),
 		contributions: eq(contributions.personId, me),
 		badges: undefined,
-		awards: eq(awards.personId, me),
+		// Their own badges, and the ones they gave (so the giver's device keeps what it wrote).
+		awards: or(eq(awards.personId, me), eq(awards.awardedBy, me)),
 		rejectedMutations: eq(rejectedMutations.personId, me)
 	};
 }
-
-/** The version column of each synced table, for paging. */
-export const versionColumns = {
-	people: people.version,
-	events: events.version,
-	registrations: registrations.version,
-	checkIns: checkIns.version,
-	contributions: contributions.version,
-	badges: badges.version,
-	awards: awards.version,
-	rejectedMutations: rejectedMutations.version
-} as const;
 
 export const syncedTables = {
 	people,
@@ -86,7 +75,7 @@ export function inWindow(
 	after: number,
 	upTo?: number
 ): SQL | undefined {
-	const version = versionColumns[table];
+	const version = syncedTables[table].version;
 	return and(
 		sql`${version} > ${after}`,
 		upTo === undefined ? undefined : sql`${version} <= ${upTo}`,
