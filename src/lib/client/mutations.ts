@@ -6,7 +6,14 @@
  */
 import type { Actor } from '$lib/domain/actor';
 import { mergeAward, mergeCheckIn, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
-import { MAX_CLOCK_DRIFT_MS, decodeHlc, encodeHlc, tickHlc, type Hlc } from '$lib/domain/hlc';
+import {
+	MAX_CLOCK_DRIFT_MS,
+	decodeHlc,
+	encodeHlc,
+	receiveHlc,
+	tickHlc,
+	type Hlc
+} from '$lib/domain/hlc';
 import {
 	mutationTime,
 	prepareMutation,
@@ -125,6 +132,31 @@ function trustedClock(previous: string | undefined, now: number): Hlc | null {
 }
 
 /**
+ * Take in the clocks of pulled writes (inside the caller's transaction), so this device's next
+ * write orders after everything it has seen, even when its own clock runs behind: that is
+ * what makes the clock hybrid. A clock beyond the drift limit is not taken in.
+ */
+export async function receiveClocks(
+	db: GatherDatabase,
+	deviceId: string,
+	clocks: string[]
+): Promise<void> {
+	const now = Date.now();
+	let local = trustedClock(await db.getMeta('hlc'), now);
+	for (const clock of clocks) {
+		const remote = trustedClock(clock, now);
+		if (remote && (!local || encodeHlc(remote) > encodeHlc(local)))
+			local = receiveHlc(local, remote, now, nodeOf(deviceId));
+	}
+	if (local) await db.setMeta('hlc', encodeHlc(local));
+}
+
+/** The clock's node: enough of the device id to break ties between devices. */
+function nodeOf(deviceId: string): string {
+	return deviceId.slice(0, 8);
+}
+
+/**
  * Write locally and queue for the server, atomically. Throws MutationRejected (nothing
  * written) when the arguments break a domain rule, exactly as the server would refuse them.
  */
@@ -146,7 +178,7 @@ export async function runMutation<Name extends MutationName>(
 		const mutationId = ((counterRow?.value as number | undefined) ?? 0) + 1;
 		const now = Date.now();
 		const previous = clockRow?.value as string | undefined;
-		const hlc = encodeHlc(tickHlc(trustedClock(previous, now), now, deviceId.slice(0, 8)));
+		const hlc = encodeHlc(tickHlc(trustedClock(previous, now), now, nodeOf(deviceId)));
 		const context: MutationContext = { actor, deviceId, mutationId, hlc };
 		const parsed = prepareMutation(name, args, context);
 		await localMutation(name).apply(db, parsed, context);

@@ -15,6 +15,11 @@ import {
 } from './entities';
 
 export const MAX_PUSH_BATCH = 500;
+/**
+ * A push body stays under this many bytes of JSON, whatever the batch holds (long texts in
+ * scripts of three bytes a character): adapter-node refuses bodies over 512 KB by default.
+ */
+export const MAX_PUSH_BYTES = 256 * 1024;
 export const PULL_PAGE_SIZE = 1000;
 
 export const pushedMutationSchema = z.object({

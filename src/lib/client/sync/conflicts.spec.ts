@@ -123,4 +123,30 @@ describe('conflicts across devices', () => {
 		const ids = [await door1.deviceId(), await door2.deviceId()].sort();
 		expect(await door1.checkIns.get(key)).toMatchObject({ checkedInAt: early, deviceIds: ids });
 	});
+
+	it('lets an edit made after seeing another win, even from a phone whose clock runs slow', async () => {
+		const phone = device();
+		const laptop = device();
+		const personId = attendee.personId;
+		const now = Date.now();
+		await atTime(now, () =>
+			runMutation(laptop, attendee, 'profile.update', {
+				personId,
+				changes: { pronouns: 'she/her' }
+			})
+		);
+		await syncAs(laptop, attendee);
+		// The phone's clock is two minutes behind; it sees the laptop's edit, then changes it.
+		await atTime(now - 120_000, () => syncAs(phone, attendee));
+		await atTime(now - 119_000, () =>
+			runMutation(phone, attendee, 'profile.update', {
+				personId,
+				changes: { pronouns: 'they/them' }
+			})
+		);
+		await syncAs(phone, attendee);
+		await syncAs(laptop, attendee);
+		for (const db of [phone, laptop])
+			expect((await db.people.get(personId))?.pronouns).toBe('they/them');
+	});
 });

@@ -1,7 +1,7 @@
 import type { Actor } from '$lib/domain/actor';
 import { PULL_PAGE_SIZE, SYNCED_TABLES, type PullResponse } from '$lib/domain/sync-protocol';
 import type { GatherDatabase } from '../db';
-import { discardEntry, reapplyEntry } from '../mutations';
+import { discardEntry, reapplyEntry, receiveClocks } from '../mutations';
 import type { Progress } from './push';
 import type { SyncTransport } from './transport';
 
@@ -53,6 +53,8 @@ export async function applyPage(
 			count += rows.length;
 			await db.table(name).bulkPut(rows);
 		}
+		const clocks = page.changes.people.flatMap((person) => Object.values(person.fieldClocks));
+		if (clocks.length > 0) await receiveClocks(db, deviceId, clocks);
 		await db.setMeta('cursor', page.cursor);
 		if (!page.more) {
 			// Only the last page may acknowledge: every row those mutations wrote is now here.

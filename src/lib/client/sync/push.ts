@@ -1,11 +1,25 @@
-import { MAX_PUSH_BATCH } from '$lib/domain/sync-protocol';
-import type { GatherDatabase } from '../db';
+import { MAX_PUSH_BATCH, MAX_PUSH_BYTES, type PushedMutation } from '$lib/domain/sync-protocol';
+import type { GatherDatabase, OutboxEntry } from '../db';
 import type { SyncTransport } from './transport';
 
 /** How far a push or pull has come: `done` of `total` rows or writes. */
 export interface Progress {
 	done: number;
 	total: number;
+}
+
+/** The leading mutations whose JSON fits in MAX_PUSH_BYTES (always at least one). */
+function withinBytes(entries: OutboxEntry[]): PushedMutation[] {
+	const encoder = new TextEncoder();
+	const mutations: PushedMutation[] = [];
+	let bytes = 0;
+	for (const { mutationId, name, args, hlc } of entries) {
+		const mutation = { mutationId, name, args, hlc };
+		bytes += encoder.encode(JSON.stringify(mutation)).length + 1;
+		if (mutations.length > 0 && bytes > MAX_PUSH_BYTES) break;
+		mutations.push(mutation);
+	}
+	return mutations;
 }
 
 /**
@@ -29,13 +43,14 @@ export async function pushOutbox(
 	// that keeps answering without progress.
 	for (let round = 0; round < 1000; round++) {
 		const after = (await db.getMeta('pushedThrough')) ?? 0;
-		const batch = await db.outbox.where('mutationId').above(after).limit(MAX_PUSH_BATCH).toArray();
-		if (batch.length === 0) return pushed;
+		const waiting = await db.outbox
+			.where('mutationId')
+			.above(after)
+			.limit(MAX_PUSH_BATCH)
+			.toArray();
+		if (waiting.length === 0) return pushed;
 		if (round === 0) onProgress?.({ done: 0, total });
-		const response = await transport.push({
-			deviceId,
-			mutations: batch.map(({ mutationId, name, args, hlc }) => ({ mutationId, name, args, hlc }))
-		});
+		const response = await transport.push({ deviceId, mutations: withinBytes(waiting) });
 		const oldest = await db.outbox.orderBy('mutationId').first();
 		if (response.gap && oldest && response.lastMutationId + 1 < oldest.mutationId) {
 			// The server lost what it had acknowledged (see startAsNewDevice): a gap this device

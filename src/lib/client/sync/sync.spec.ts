@@ -10,6 +10,7 @@ import { newId } from '$lib/domain/ids';
 import type { LogContributionArgs } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
 import { eq, inArray } from 'drizzle-orm';
+import { MAX_PUSH_BYTES } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
 import { contributions, devices } from '$lib/server/db/schema';
 import { handlePull } from '$lib/server/sync/pull';
@@ -146,6 +147,25 @@ describe('syncing', () => {
 		await sync(db, actor, transport);
 		expect((await db.rejectedMutations.get(refused.id))?.dismissed).toBe(true);
 		expect((await db.rejectedMutations.get(refused.id))?.version).toBeGreaterThan(refused.version);
+	});
+
+	it('splits a push whose texts would make the body too large for the server', async () => {
+		const db = device();
+		const { transport, pushes } = transportFor(actor);
+		// 500 characters of Devanagari: three bytes each in JSON's UTF-8.
+		const long = 'स'.repeat(500);
+		for (let index = 0; index < 200; index++)
+			await runMutation(db, actor, 'contribution.log', contribution(long));
+		await sync(db, actor, transport);
+		expect(await db.outbox.count()).toBe(0);
+		expect(pushes.length).toBeGreaterThan(1);
+		for (const push of pushes)
+			expect(new TextEncoder().encode(JSON.stringify(push)).length).toBeLessThan(
+				MAX_PUSH_BYTES + 1024
+			);
+		expect(pushes.flatMap((push) => push.mutations.map((m) => m.mutationId))).toEqual(
+			Array.from({ length: 200 }, (_, index) => index + 1)
+		);
 	});
 
 	it('goes on as a new device when the server lost what it had acknowledged', async () => {
