@@ -47,7 +47,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { count, eq, inArray } from 'drizzle-orm';
 import type { OutboxEntry } from '../src/lib/client/db';
-import type { app } from '../src/lib/client/state/app.svelte';
 import type {
 	LogContributionArgs,
 	RecordCheckInArgs,
@@ -62,9 +61,7 @@ import {
 	sparePort,
 	type ChaosFixture
 } from './chaos/server';
-import { waitForServiceWorker } from './support';
-
-type GatherWindow = Window & { __gather: typeof app };
+import { outboxCount, waitForServiceWorker, type GatherWindow } from './support';
 
 const DEVICES = 5;
 const CONTRIBUTIONS = 200;
@@ -289,8 +286,7 @@ class Chaos {
 
 function gather(page: Page) {
 	return {
-		outboxCount: () =>
-			page.evaluate(() => (window as unknown as GatherWindow).__gather.database!.outbox.count()),
+		outboxCount: () => outboxCount(page),
 		/** Start a sync without waiting for it (the engine coalesces overlapping calls). */
 		nudge: () =>
 			page.evaluate(() => {

@@ -1,4 +1,5 @@
-import type { BrowserContext, Page } from '@playwright/test';
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import type { app } from '../src/lib/client/state/app.svelte';
 
 /** Chromium's virtual authenticator (CDP), standing in for a phone's platform passkey. */
 export async function addVirtualAuthenticator(context: BrowserContext, page: Page) {
@@ -36,4 +37,48 @@ export async function waitForServiceWorker(page: Page) {
 
 export function setLocaleCookie(context: BrowserContext, baseURL: string, locale: string) {
 	return context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: locale, url: baseURL }]);
+}
+
+/** The e2e build (VITE_TEST_HOOKS=1) exposes the app's state on window. */
+export type GatherWindow = Window & { __gather: typeof app };
+
+/** Sign up a new person with a passkey on this page; returns when the home screen shows. */
+export async function signUp(
+	context: BrowserContext,
+	page: Page,
+	name: string,
+	email = `e2e-${crypto.randomUUID()}@example.org`
+) {
+	const authenticator = await addVirtualAuthenticator(context, page);
+	await page.goto('/');
+	await page.locator('#name').fill(name);
+	await page.locator('#email').fill(email);
+	await page.getByTestId('sign-up').click();
+	await expect(page.getByTestId('log-cta')).toBeVisible();
+	return authenticator;
+}
+
+/** Today as a calendar date where the browser runs (the same machine as the tests). */
+export function localToday(): string {
+	const now = new Date();
+	const month = String(now.getMonth() + 1).padStart(2, '0');
+	const day = String(now.getDate()).padStart(2, '0');
+	return `${now.getFullYear()}-${month}-${day}`;
+}
+
+/** The outbox's size, read from the page's IndexedDB. */
+export function outboxCount(page: Page): Promise<number> {
+	return page.evaluate(() => (window as unknown as GatherWindow).__gather.database!.outbox.count());
+}
+
+/** Hold each request to `paths` for `ms` (a slow network); returns the function that undoes it. */
+export async function delayRequests(context: BrowserContext, ms: number, paths: string[]) {
+	for (const path of paths)
+		await context.route(path, async (route) => {
+			await new Promise((resolve) => setTimeout(resolve, ms));
+			await route.continue().catch(() => {});
+		});
+	return async () => {
+		for (const path of paths) await context.unroute(path);
+	};
 }

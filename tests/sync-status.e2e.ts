@@ -4,57 +4,40 @@
  * sync per kind; a long sync shows a progress bar with counts, first sending then receiving;
  * the change feed makes a write from another device arrive without waiting for the timer.
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { app } from '../src/lib/client/state/app.svelte';
+import { expect, test, type Page } from '@playwright/test';
 import { encodeHlc } from '../src/lib/domain/hlc';
-import { addVirtualAuthenticator, setLocaleCookie, waitForServiceWorker } from './support';
-
-type GatherWindow = Window & { __gather: typeof app };
+import {
+	delayRequests,
+	localToday,
+	setLocaleCookie,
+	signUp,
+	waitForServiceWorker,
+	type GatherWindow
+} from './support';
 
 const QUEUED = 1200;
 
-async function signUp(context: BrowserContext, page: Page, name: string) {
-	await addVirtualAuthenticator(context, page);
-	await page.goto('/');
-	await page.locator('#name').fill(name);
-	await page.locator('#email').fill(`status-${Date.now()}@example.org`);
-	await page.getByTestId('sign-up').click();
-	await expect(page.getByTestId('log-cta')).toBeVisible();
-}
-
 /** Queue `count` contributions and one profile change from the page, one write after another. */
 function queueWrites(page: Page, count: number) {
-	return page.evaluate(async (count) => {
-		const { __gather } = window as unknown as GatherWindow;
-		const now = new Date();
-		const month = String(now.getMonth() + 1).padStart(2, '0');
-		const day = String(now.getDate()).padStart(2, '0');
-		const happenedOn = `${now.getFullYear()}-${month}-${day}`;
-		for (let index = 0; index < count; index++)
-			await __gather.mutate('contribution.log', {
-				id: crypto.randomUUID(),
-				area: 'localization',
-				activityType: 'translated',
-				description: `Translated string batch ${index + 1}`,
-				happenedOn,
-				link: null
+	return page.evaluate(
+		async ({ count, happenedOn }) => {
+			const { __gather } = window as unknown as GatherWindow;
+			for (let index = 0; index < count; index++)
+				await __gather.mutate('contribution.log', {
+					id: crypto.randomUUID(),
+					area: 'localization',
+					activityType: 'translated',
+					description: `Translated string batch ${index + 1}`,
+					happenedOn,
+					link: null
+				});
+			await __gather.mutate('profile.update', {
+				personId: __gather.person!.id,
+				changes: { city: 'Beirut' }
 			});
-		await __gather.mutate('profile.update', {
-			personId: __gather.person!.id,
-			changes: { city: 'Beirut' }
-		});
-	}, count);
-}
-
-/** Hold every sync request for `ms` (a slow network), so a screenshot can catch the bar. */
-async function slowSync(context: BrowserContext, ms: number) {
-	const delay = async (route: Parameters<Parameters<BrowserContext['route']>[1]>[0]) => {
-		await new Promise((resolve) => setTimeout(resolve, ms));
-		await route.continue().catch(() => {});
-	};
-	await context.route('**/api/sync/push', delay);
-	await context.route('**/api/sync/pull', delay);
-	return () => context.unrouteAll({ behavior: 'ignoreErrors' });
+		},
+		{ count, happenedOn: localToday() }
+	);
 }
 
 for (const locale of ['en', 'ar'] as const) {
@@ -107,7 +90,7 @@ for (const locale of ['en', 'ar'] as const) {
 		await page.evaluate(() => scrollTo(0, 0));
 
 		// Back online over a slow network: the bar counts the outbox out, then the rows in.
-		const fast = await slowSync(context, 1_200);
+		const fast = await delayRequests(context, 1_200, ['**/api/sync/push', '**/api/sync/pull']);
 		await context.setOffline(false);
 		const bar = page.getByTestId('sync-progress');
 		const progress = bar.getByRole('progressbar');
@@ -137,7 +120,9 @@ for (const locale of ['en', 'ar'] as const) {
 		await expect(kinds).toHaveCount(0);
 
 		// Another device of this person writes: the change feed brings it here well before the
-		// 30 s timer would (the poll gives up sooner than that).
+		// 30 s timer would (the poll gives up long before that).
+		// A sync just finished, so the regular timer is a full 30 s away.
+		await page.evaluate(() => (window as unknown as GatherWindow).__gather.syncNow());
 		const id = crypto.randomUUID();
 		const pushed = await context.request.post('/api/sync/push', {
 			headers: { 'content-type': 'application/json' },
@@ -172,7 +157,8 @@ for (const locale of ['en', 'ar'] as const) {
 								?.description ?? null,
 						id
 					),
-				{ timeout: 20_000 }
+				// The feed's jitter is at most 250 ms; the regular timer is 30 s away.
+				{ timeout: 5_000 }
 			)
 			.toBe('Mentored a newcomer, logged on the laptop');
 

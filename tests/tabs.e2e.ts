@@ -5,33 +5,17 @@
  * writes while the other syncs has its write sent without waiting for the 30 s timer, and a
  * tab that is not syncing shows the syncing tab's state (BroadcastChannel).
  */
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import type { app } from '../src/lib/client/state/app.svelte';
+import { expect, test, type Page } from '@playwright/test';
 import { pullResponseSchema, pushRequestSchema } from '../src/lib/domain/sync-protocol';
-import { addVirtualAuthenticator } from './support';
-
-type GatherWindow = Window & { __gather: typeof app };
+import { delayRequests, localToday, outboxCount, signUp, type GatherWindow } from './support';
 
 const PER_TAB = 100;
-
-async function signUp(context: BrowserContext, page: Page) {
-	await addVirtualAuthenticator(context, page);
-	await page.goto('/');
-	await page.locator('#name').fill('Tomás Oyelaran');
-	await page.locator('#email').fill(`tabs-${Date.now()}@example.org`);
-	await page.getByTestId('sign-up').click();
-	await expect(page.getByTestId('log-cta')).toBeVisible();
-}
 
 /** Write `count` contributions from this tab, all started at once; returns their mutationIds. */
 function writeContributions(page: Page, label: string, count: number) {
 	return page.evaluate(
-		async ({ label, count }) => {
+		async ({ label, count, happenedOn }) => {
 			const { __gather } = window as unknown as GatherWindow;
-			const now = new Date();
-			const month = String(now.getMonth() + 1).padStart(2, '0');
-			const day = String(now.getDate()).padStart(2, '0');
-			const happenedOn = `${now.getFullYear()}-${month}-${day}`;
 			const entries = await Promise.all(
 				Array.from({ length: count }, (_, index) =>
 					__gather.mutate('contribution.log', {
@@ -46,31 +30,16 @@ function writeContributions(page: Page, label: string, count: number) {
 			);
 			return entries.map((entry) => entry.mutationId);
 		},
-		{ label, count }
+		{ label, count, happenedOn: localToday() }
 	);
 }
 
 /** Nothing left in the outbox (read from IndexedDB itself), and the indicator says so. */
 async function expectSynced(page: Page) {
-	await expect
-		.poll(
-			() =>
-				page.evaluate(() => (window as unknown as GatherWindow).__gather.database!.outbox.count()),
-			{ timeout: 60_000 }
-		)
-		.toBe(0);
+	await expect.poll(() => outboxCount(page), { timeout: 60_000 }).toBe(0);
 	const indicator = page.getByTestId('sync-indicator');
 	await expect(indicator).toHaveAttribute('data-pending', '0');
 	await expect(indicator).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
-}
-
-/** Hold every pull request for `ms` before it goes out (the slow network of a busy event). */
-async function slowPulls(context: BrowserContext, ms: number) {
-	await context.route('**/api/sync/pull', async (route) => {
-		await new Promise((resolve) => setTimeout(resolve, ms));
-		await route.continue().catch(() => {});
-	});
-	return () => context.unroute('**/api/sync/pull');
 }
 
 test('two tabs write at once: ids never collide, every write lands once, both tabs see the sync', async ({
@@ -79,7 +48,7 @@ test('two tabs write at once: ids never collide, every write lands once, both ta
 	// No service worker: this test is about tabs; it also lets Playwright's routing see every request.
 	const context = await browser.newContext({ serviceWorkers: 'block' });
 	const first = await context.newPage();
-	await signUp(context, first);
+	await signUp(context, first, 'Tomás Oyelaran');
 	const second = await context.newPage();
 	await second.goto('/');
 	await expect(second.getByTestId('log-cta')).toBeVisible();
@@ -122,7 +91,7 @@ test('two tabs write at once: ids never collide, every write lands once, both ta
 	expect(new Set(rows.map((row) => row.description)).size).toBe(2 * PER_TAB);
 
 	// The first tab syncs (slowly); the second tab, idle, shows the first tab's state.
-	const fastAgain = await slowPulls(context, 2_000);
+	const fastAgain = await delayRequests(context, 2_000, ['**/api/sync/pull']);
 	const firstTab = await first.evaluate(() => (window as unknown as GatherWindow).__gather.tab);
 	const pullStarted = context.waitForEvent('request', (request) =>
 		request.url().endsWith('/api/sync/pull')
