@@ -20,7 +20,7 @@ export default defineConfig({
 				strategies: 'generateSW',
 				// The user decides when a new version takes over (no silent skipWaiting).
 				registerType: 'prompt',
-				// Registered by src/lib/client/pwa.svelte.ts through workbox-window.
+				// Registered by src/lib/client/state/pwa.svelte.ts through workbox-window.
 				injectRegister: false,
 				manifest: {
 					id: '/',

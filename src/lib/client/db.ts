@@ -124,6 +124,34 @@ export class GatherDatabase extends Dexie {
 		});
 	}
 
+	/** A person's contributions, the latest first. */
+	contributionsOf(personId: string): Promise<Contribution[]> {
+		return this.contributions
+			.where('[personId+happenedOn]')
+			.between([personId, ''], [personId, '\uffff'])
+			.reverse()
+			.toArray();
+	}
+
+	/** A person's refused writes not yet dismissed ("Needs attention"). */
+	openRejectionsOf(personId: string): Promise<RejectedMutation[]> {
+		return this.rejectedMutations
+			.where('personId')
+			.equals(personId)
+			.filter((row) => !row.dismissed)
+			.toArray();
+	}
+
+	/** Events not cancelled that start after `from` (ISO), the soonest first. */
+	eventsFrom(from: string, limit: number): Promise<GatherEvent[]> {
+		return this.events
+			.where('startsAt')
+			.aboveOrEqual(from)
+			.filter((event) => !event.cancelled)
+			.limit(limit)
+			.toArray();
+	}
+
 	/** Writes not yet sent to the server (above what it said it processed). */
 	async unpushedCount(): Promise<number> {
 		const pushedThrough = (await this.getMeta('pushedThrough')) ?? 0;

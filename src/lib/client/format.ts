@@ -62,3 +62,23 @@ export function formatEventStart(iso: string, timeZone: string): string {
 		return formatDateTime(iso);
 	}
 }
+
+const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+
+/** "12.4 MB", "1.2 GB", in the active locale (decimal units, as storage is sold). */
+export function formatBytes(bytes: number): string {
+	let unit = 0;
+	let value = bytes;
+	while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
+		value /= 1000;
+		unit++;
+	}
+	const text = new Intl.NumberFormat(getLocale(), {
+		style: 'unit',
+		unit: BYTE_UNITS[unit],
+		unitDisplay: 'short',
+		maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0
+	}).format(value);
+	// Never split a number from its unit across lines ("11" / "GB").
+	return text.replace(/\s/gu, '\u00a0');
+}

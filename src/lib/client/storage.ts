@@ -3,7 +3,6 @@
  * Browsers evict "best-effort" site data when space runs low; a persisted origin is only
  * cleared by the person. Unsynced writes live here, so Gather asks for persistence.
  */
-import { getLocale } from '$lib/paraglide/runtime';
 
 export interface StorageStatus {
 	/** True: the browser will not evict Gather's data. Null: this browser cannot tell. */
@@ -40,24 +39,4 @@ export async function requestPersistence(force = false): Promise<boolean | null>
 	if (!force && localStorage.getItem(ASKED)) return false;
 	localStorage.setItem(ASKED, new Date().toISOString());
 	return storage.persist().catch(() => false);
-}
-
-const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
-
-/** "12.4 MB", "1.2 GB", in the active locale (decimal units, as storage is sold). */
-export function formatBytes(bytes: number): string {
-	let unit = 0;
-	let value = bytes;
-	while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
-		value /= 1000;
-		unit++;
-	}
-	const text = new Intl.NumberFormat(getLocale(), {
-		style: 'unit',
-		unit: BYTE_UNITS[unit],
-		unitDisplay: 'short',
-		maximumFractionDigits: value < 10 && unit > 0 ? 1 : 0
-	}).format(value);
-	// Never split a number from its unit across lines ("11" / "GB").
-	return text.replace(/\s/gu, '\u00a0');
 }

@@ -14,6 +14,7 @@ class PwaState {
 	#updateReady = $state(false);
 	#installPrompt = $state.raw<InstallPromptEvent | null>(null);
 	#workbox: Workbox | null = null;
+	#registered = false;
 
 	get updateReady() {
 		return this.#updateReady;
@@ -33,12 +34,14 @@ class PwaState {
 	}
 
 	register(): void {
+		if (this.#registered) return;
+		this.#registered = true;
 		addEventListener('beforeinstallprompt', (event) => {
 			event.preventDefault();
 			this.#installPrompt = event as InstallPromptEvent;
 		});
 		addEventListener('appinstalled', () => (this.#installPrompt = null));
-		if (this.#workbox || !('serviceWorker' in navigator)) return;
+		if (!('serviceWorker' in navigator)) return;
 		const workbox = new Workbox('/sw.js', { scope: '/' });
 		this.#workbox = workbox;
 		workbox.addEventListener('waiting', () => (this.#updateReady = true));

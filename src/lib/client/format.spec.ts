@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from './storage';
+import { formatBytes } from './format';
 
 describe('formatBytes', () => {
 	it('picks the unit that keeps the number short, and never breaks it from its unit', () => {
