@@ -4,46 +4,28 @@
  * test uses, so it can be crashed (SIGKILL) and restarted without disturbing other tests.
  *
  * The test process opens the folder itself before the server starts (to add its people, event
- * and session) and after it stopped (to read what the server holds). It cannot import
- * createDatabase from src/lib/server/db/index.ts: that module reads `$env/dynamic/private`,
- * a SvelteKit virtual module that only exists inside Vite, not under Playwright's loader. So
- * `openDataDir` does what createDatabase does for PGlite, with the same pieces: PGlite,
- * Drizzle's migrator over the migrations in drizzle/, the sync_state row and the demo seed
- * (seed.ts, versions.ts and schema.ts import nothing that needs Vite at run time).
+ * and session) and after it stopped (to read what the server holds), with the app's own
+ * createDatabase (db/create.ts needs nothing of Vite).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { drizzle } from 'drizzle-orm/pglite';
-import { migrate } from 'drizzle-orm/pglite/migrator';
+import { createDatabase, type Database } from '../../src/lib/server/db/create';
 import * as schema from '../../src/lib/server/db/schema';
-import { seedDatabase } from '../../src/lib/server/db/seed';
 import { nextVersion } from '../../src/lib/server/db/versions';
 import { newId } from '../../src/lib/domain/ids';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DAY_MS = 24 * 3600 * 1000;
 
-export type ChaosDatabase = ReturnType<typeof drizzle<typeof schema>>;
+export type ChaosDatabase = Database;
 
-/** Open (and migrate) a PGlite folder as createDatabase({ url: null, dataDir, seed }) does. */
-export async function openDataDir(dataDir: string, seed = false) {
-	await mkdir(dataDir, { recursive: true });
-	const client = new PGlite(dataDir);
-	const db = drizzle({ client, schema });
-	try {
-		await migrate(db, { migrationsFolder: path.join(ROOT, 'drizzle') });
-		await db.insert(schema.syncState).values({ id: 1, version: 0 }).onConflictDoNothing();
-		if (seed) await seedDatabase(db);
-	} catch (failure) {
-		await client.close();
-		throw failure;
-	}
-	return { db, close: () => client.close() };
+/** Open (and migrate) a PGlite folder, optionally with the demo seed. */
+export function openDataDir(dataDir: string, seed = false) {
+	return createDatabase({ url: null, dataDir, seed });
 }
 
 export interface ChaosFixture {

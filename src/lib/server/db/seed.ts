@@ -4,7 +4,7 @@
  * two fresh databases hold the same people.
  */
 import { count } from 'drizzle-orm';
-import type { Database } from './index';
+import type { Database } from './create';
 import * as schema from './schema';
 import { SEED_AWARDS, SEED_BADGES, SEED_CONTRIBUTIONS, SEED_PEOPLE } from './seed-data';
 import { nextVersion } from './versions';

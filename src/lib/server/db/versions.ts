@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Transaction } from './index';
+import type { Transaction } from './create';
 import { syncState } from './schema';
 
 /**
