@@ -15,9 +15,6 @@ export function knownRoles(roles: readonly string[]): Role[] {
 	return roles.filter((role): role is Role => (ROLES as readonly string[]).includes(role));
 }
 
-export const PRIVACY_LEVELS = ['private', 'community', 'public'] as const;
-export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
-
 /**
  * Free text. PostgreSQL cannot store the NUL character (U+0000) in text or jsonb, so it is
  * refused wherever text comes in: the device refuses the write, the server answers 400.

@@ -13,7 +13,7 @@ export const CHALLENGE_COOKIE = 'gather_challenge';
 export const CHALLENGE_LIFETIME_MS = 5 * 60 * 1000;
 const COOKIE_PATH = '/api/auth';
 
-export type ChallengePurpose = 'register' | 'authenticate';
+export type ChallengePurpose = (typeof authChallenges.$inferSelect)['purpose'];
 
 export interface PendingSignUp {
 	personId: string;

@@ -18,7 +18,12 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
-import type { ProfileField } from '$lib/domain/entities';
+import {
+	EVENT_VISIBILITY,
+	REGISTRATION_STATUS,
+	REJECTION_REASONS,
+	type ProfileField
+} from '$lib/domain/entities';
 
 const version = () => bigint('version', { mode: 'number' }).notNull();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -136,7 +141,7 @@ export const events = pgTable(
 		onlineLink: text('online_link'),
 		area: text('area'),
 		capacity: integer('capacity'),
-		visibility: text('visibility', { enum: ['public', 'community', 'invite'] }).notNull(),
+		visibility: text('visibility', { enum: EVENT_VISIBILITY }).notNull(),
 		organizerIds: uuid('organizer_ids')
 			.array()
 			.notNull()
@@ -161,7 +166,7 @@ export const registrations = pgTable(
 		personId: uuid('person_id')
 			.notNull()
 			.references(() => people.id, { onDelete: 'cascade' }),
-		status: text('status', { enum: ['registered', 'waitlisted', 'cancelled'] }).notNull(),
+		status: text('status', { enum: REGISTRATION_STATUS }).notNull(),
 		ticketCode: text('ticket_code').notNull(),
 		createdAt: createdAt(),
 		version: version()
@@ -266,7 +271,7 @@ export const rejectedMutations = pgTable(
 		mutationId: bigint('mutation_id', { mode: 'number' }).notNull(),
 		name: text('name').notNull(),
 		args: jsonb('args'),
-		reason: text('reason').notNull(),
+		reason: text('reason', { enum: REJECTION_REASONS }).notNull(),
 		detail: text('detail'),
 		rejectedAt: timestamp('rejected_at', { withTimezone: true }).notNull().defaultNow(),
 		dismissed: boolean('dismissed').notNull().default(false),

@@ -13,8 +13,7 @@ import {
 	type GatherEvent,
 	type Person,
 	type Registration,
-	type RejectedMutation,
-	type RejectionReason
+	type RejectedMutation
 } from '$lib/domain/entities';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import type * as schema from '$lib/server/db/schema';
@@ -126,7 +125,7 @@ export function toRejectedMutation(row: Row<'rejectedMutations'>): RejectedMutat
 		mutationId: row.mutationId,
 		name: row.name,
 		args: row.args,
-		reason: row.reason as RejectionReason,
+		reason: row.reason,
 		detail: row.detail,
 		rejectedAt: row.rejectedAt.toISOString(),
 		dismissed: row.dismissed,
