@@ -40,6 +40,24 @@ export function randomToken(bytes = 32): string {
 	return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString('base64url');
 }
 
+/** The columns of the signed-in person, selected wherever a session is read or made. */
+export const sessionPersonColumns = {
+	id: people.id,
+	displayName: people.displayName,
+	email: people.email,
+	roles: people.roles
+};
+
+/** A selected person as the session person (unknown stored roles dropped). */
+export function toSessionPerson(row: {
+	id: string;
+	displayName: string;
+	email: string | null;
+	roles: string[];
+}): SessionPerson {
+	return { ...row, roles: knownRoles(row.roles) };
+}
+
 export function hashToken(token: string): string {
 	return createHash('sha256').update(token).digest('hex');
 }
@@ -82,13 +100,7 @@ export async function readSession(
 	const db = database ?? (await openDatabase());
 	const id = hashToken(token);
 	const [row] = await db
-		.select({
-			expiresAt: sessions.expiresAt,
-			personId: people.id,
-			displayName: people.displayName,
-			email: people.email,
-			roles: people.roles
-		})
+		.select({ expiresAt: sessions.expiresAt, person: sessionPersonColumns })
 		.from(sessions)
 		.innerJoin(people, eq(people.id, sessions.personId))
 		.where(eq(sessions.id, id))
@@ -108,15 +120,7 @@ export async function readSession(
 		await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, id));
 		setSessionCookie(cookies, token, expiresAt);
 	}
-	return {
-		id,
-		person: {
-			id: row.personId,
-			displayName: row.displayName,
-			email: row.email,
-			roles: knownRoles(row.roles)
-		}
-	};
+	return { id, person: toSessionPerson(row.person) };
 }
 
 export async function destroySession(

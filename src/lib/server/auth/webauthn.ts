@@ -15,14 +15,20 @@ import {
 import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 import { eq } from 'drizzle-orm';
 import type { SessionPerson, SignUpStart } from '$lib/domain/auth-api';
-import { knownRoles, type Role } from '$lib/domain/entities';
+import type { Role } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { Database } from '$lib/server/db';
 import { credentials, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { storeChallenge, takeChallenge } from './challenges';
 import { AuthFailure } from './failure';
-import { insertSession, issueSessionCookie, type CookieJar } from './session';
+import {
+	insertSession,
+	issueSessionCookie,
+	sessionPersonColumns,
+	toSessionPerson,
+	type CookieJar
+} from './session';
 
 const RP_NAME = 'Gather';
 const NEW_PERSON_ROLES: Role[] = ['member', 'volunteer'];
@@ -52,6 +58,10 @@ async function emailTaken(db: Database, email: string): Promise<boolean> {
 	return row !== undefined;
 }
 
+function emailTakenFailure(): AuthFailure {
+	return new AuthFailure('email_taken', 'A person with this email already exists; sign in instead');
+}
+
 export async function startSignUp(
 	db: Database,
 	cookies: CookieJar,
@@ -60,10 +70,7 @@ export async function startSignUp(
 	{ displayName, email }: SignUpStart
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
 	if (await emailTaken(db, email)) {
-		throw new AuthFailure(
-			'email_taken',
-			'A person with this email already exists; sign in instead'
-		);
+		throw emailTakenFailure();
 	}
 	const rp = relyingParty(url);
 	const personId = newId();
@@ -150,10 +157,7 @@ export async function finishSignUp(
 	} catch (caught) {
 		// Two sign-ups with one email raced past the check in startSignUp.
 		if (isUniqueViolation(caught)) {
-			throw new AuthFailure(
-				'email_taken',
-				'A person with this email already exists; sign in instead'
-			);
+			throw emailTakenFailure();
 		}
 		throw caught;
 	}
@@ -187,12 +191,7 @@ export async function finishSignIn(
 	const [row] = await db
 		.select({
 			credential: credentials,
-			person: {
-				id: people.id,
-				displayName: people.displayName,
-				email: people.email,
-				roles: people.roles
-			}
+			person: sessionPersonColumns
 		})
 		.from(credentials)
 		.innerJoin(people, eq(people.id, credentials.personId))
@@ -234,7 +233,7 @@ export async function finishSignIn(
 		return insertSession(tx, person.id);
 	});
 	issueSessionCookie(cookies, session);
-	return { ...person, roles: knownRoles(person.roles) };
+	return toSessionPerson(person);
 }
 
 function errorMessage(cause: unknown): string {
