@@ -5,8 +5,7 @@
  * correction is saved — or dismissed, which syncs too and stays dismissed after a reload.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { encodeHlc } from '../src/lib/domain/hlc';
-import { localToday, outboxCount, signUp, type GatherWindow } from './support';
+import { localToday, logOnAnotherDevice, outboxCount, signUp, type GatherWindow } from './support';
 
 /** Log a contribution through the app with a chosen id, as a device that reused it would. */
 function logWithId(page: Page, id: string, description: string) {
@@ -27,27 +26,11 @@ function logWithId(page: Page, id: string, description: string) {
 
 /** Another device of the same person already used `id` on the server. */
 async function takenOnAnotherDevice(page: Page, id: string) {
-	const response = await page.context().request.post('/api/sync/push', {
-		data: {
-			deviceId: crypto.randomUUID(),
-			mutations: [
-				{
-					mutationId: 1,
-					name: 'contribution.log',
-					hlc: encodeHlc({ millis: Date.now(), counter: 0, node: 'laptop00' }),
-					args: {
-						id,
-						area: 'community',
-						activityType: 'other',
-						description: 'Logged on the laptop first',
-						happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-						link: null
-					}
-				}
-			]
-		}
+	const answer = await logOnAnotherDevice(page.context(), {
+		id,
+		description: 'Logged on the laptop first'
 	});
-	expect((await response.json()).applied).toBe(1);
+	expect(answer.applied).toBe(1);
 }
 
 test('a refused write is shown with its reason, then fixed and sent again, or dismissed', async ({

@@ -1,5 +1,7 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 import type { app } from '../src/lib/client/state/app.svelte';
+import { encodeHlc } from '../src/lib/domain/hlc';
+import { pushResponseSchema, type PushResponse } from '../src/lib/domain/sync-protocol';
 
 /** Chromium's virtual authenticator (CDP), standing in for a phone's platform passkey. */
 export async function addVirtualAuthenticator(context: BrowserContext, page: Page) {
@@ -81,4 +83,35 @@ export async function delayRequests(context: BrowserContext, ms: number, paths: 
 	return async () => {
 		for (const path of paths) await context.unroute(path);
 	};
+}
+
+/**
+ * Another device of the signed-in person logs a contribution straight through the push API
+ * (yesterday, so never in the future for the server); returns the server's answer.
+ */
+export async function logOnAnotherDevice(
+	context: BrowserContext,
+	args: { id: string; description: string }
+): Promise<PushResponse> {
+	const response = await context.request.post('/api/sync/push', {
+		data: {
+			deviceId: crypto.randomUUID(),
+			mutations: [
+				{
+					mutationId: 1,
+					name: 'contribution.log',
+					hlc: encodeHlc({ millis: Date.now(), counter: 0, node: 'laptop00' }),
+					args: {
+						...args,
+						area: 'community',
+						activityType: 'other',
+						happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+						link: null
+					}
+				}
+			]
+		}
+	});
+	expect(response.status()).toBe(200);
+	return pushResponseSchema.parse(await response.json());
 }

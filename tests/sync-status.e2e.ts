@@ -5,10 +5,10 @@
  * the change feed makes a write from another device arrive without waiting for the timer.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { encodeHlc } from '../src/lib/domain/hlc';
 import {
 	delayRequests,
 	localToday,
+	logOnAnotherDevice,
 	setLocaleCookie,
 	signUp,
 	waitForServiceWorker,
@@ -124,30 +124,11 @@ for (const locale of ['en', 'ar'] as const) {
 		// A sync just finished, so the regular timer is a full 30 s away.
 		await page.evaluate(() => (window as unknown as GatherWindow).__gather.syncNow());
 		const id = crypto.randomUUID();
-		const pushed = await context.request.post('/api/sync/push', {
-			headers: { 'content-type': 'application/json' },
-			data: {
-				deviceId: crypto.randomUUID(),
-				mutations: [
-					{
-						mutationId: 1,
-						name: 'contribution.log',
-						hlc: encodeHlc({ millis: Date.now(), counter: 0, node: 'laptop00' }),
-						args: {
-							id,
-							area: 'community',
-							activityType: 'mentored',
-							description: 'Mentored a newcomer, logged on the laptop',
-							// Yesterday on any clock: never in the future for the server.
-							happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-							link: null
-						}
-					}
-				]
-			}
+		const pushed = await logOnAnotherDevice(context, {
+			id,
+			description: 'Mentored a newcomer, logged on the laptop'
 		});
-		expect(pushed.status()).toBe(200);
-		expect((await pushed.json()).applied).toBe(1);
+		expect(pushed.applied).toBe(1);
 		await expect
 			.poll(
 				() =>

@@ -14,7 +14,7 @@ import type { LogContributionArgs } from '$lib/domain/mutations';
 import {
 	PULL_PAGE_SIZE,
 	pullResponseSchema,
-	type PullChanges,
+	emptyChanges,
 	type PullResponse
 } from '$lib/domain/sync-protocol';
 import { ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
@@ -39,19 +39,6 @@ function contribution(index: number, personId: string, version: number): Contrib
 		eventId: null,
 		createdAt: new Date().toISOString(),
 		version
-	};
-}
-
-function emptyChanges(): PullChanges {
-	return {
-		people: [],
-		events: [],
-		registrations: [],
-		checkIns: [],
-		contributions: [],
-		badges: [],
-		awards: [],
-		rejectedMutations: []
 	};
 }
 

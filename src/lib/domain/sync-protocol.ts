@@ -71,6 +71,11 @@ export type PullChanges = z.infer<typeof pullChangesSchema>;
 export type SyncedTable = keyof PullChanges;
 export const SYNCED_TABLES = Object.keys(pullChangesSchema.shape) as SyncedTable[];
 
+/** A page's changes with nothing in them. */
+export function emptyChanges(): PullChanges {
+	return Object.fromEntries(SYNCED_TABLES.map((table) => [table, []])) as unknown as PullChanges;
+}
+
 export const pullResponseSchema = z.object({
 	/** Pass this back as the next cursor. */
 	cursor: z.number().int().nonnegative(),

@@ -8,7 +8,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
-import type { PullResponse, PushResponse } from '$lib/domain/sync-protocol';
+import { emptyChanges, type PullResponse, type PushResponse } from '$lib/domain/sync-protocol';
 import { runMutation } from '../mutations';
 import { contribution, device } from '../testing/harness';
 import { SyncEngine } from './engine';
@@ -21,16 +21,7 @@ const emptyPage: PullResponse = {
 	more: false,
 	reset: false,
 	lastMutationId: 0,
-	changes: {
-		people: [],
-		events: [],
-		registrations: [],
-		checkIns: [],
-		contributions: [],
-		badges: [],
-		awards: [],
-		rejectedMutations: []
-	}
+	changes: emptyChanges()
 };
 
 /** A server that is down for the first `failures` requests, then answers. */
