@@ -10,6 +10,8 @@ import type {
 	CheckIn,
 	Contribution,
 	GatherEvent,
+	Group,
+	Membership,
 	Person,
 	Registration,
 	RejectedMutation
@@ -57,6 +59,8 @@ export class GatherDatabase extends Dexie {
 	badges!: EntityTable<Badge, 'id'>;
 	awards!: Table<Award, [string, string]>;
 	rejectedMutations!: EntityTable<RejectedMutation, 'id'>;
+	groups!: EntityTable<Group, 'id'>;
+	memberships!: Table<Membership, [string, string]>;
 	outbox!: EntityTable<OutboxEntry, 'mutationId'>;
 	meta!: Table<MetaRow, MetaKey>;
 
@@ -76,6 +80,11 @@ export class GatherDatabase extends Dexie {
 		});
 		// The outbox by mutation name: Settings counts what waits, per kind, without reading it all.
 		this.version(2).stores({ outbox: 'mutationId, name' });
+		// Groups and their memberships; every person now arrives (the directory).
+		this.version(3).stores({
+			groups: 'id, slug, kind',
+			memberships: '[groupId+personId], personId, groupId'
+		});
 		// Another tab deleted this database (its person signed out there): stay closed, so no
 		// query here silently creates an empty one again. That tab's sign-out reaches this one
 		// through onAccountChange.
@@ -98,7 +107,9 @@ export class GatherDatabase extends Dexie {
 			this.contributions,
 			this.badges,
 			this.awards,
-			this.rejectedMutations
+			this.rejectedMutations,
+			this.groups,
+			this.memberships
 		];
 	}
 

@@ -50,7 +50,12 @@ export const mutationLabels: Record<MutationName, () => string> = {
 	'profile.update': m.mutation_profile_update,
 	'checkin.record': m.mutation_checkin_record,
 	'award.grant': m.mutation_award_grant,
-	'rejection.dismiss': m.mutation_rejection_dismiss
+	'rejection.dismiss': m.mutation_rejection_dismiss,
+	'group.save': m.mutation_group_save,
+	'group.join': m.mutation_group_join,
+	'group.leave': m.mutation_group_leave,
+	'membership.set': m.mutation_membership_set,
+	'person.setRoles': m.mutation_person_set_roles
 };
 
 export const syncFailureLabels: Record<SyncFailure, () => string> = {

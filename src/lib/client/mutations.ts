@@ -5,6 +5,8 @@
  * a single IndexedDB transaction, or nothing does.
  */
 import type { Actor } from '$lib/domain/actor';
+import { DEFAULT_PRIVACY } from '$lib/domain/entities';
+import { canCurate, canJoinGroup } from '$lib/domain/permissions';
 import { mergeAward, mergeCheckIn, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
 import {
 	MAX_CLOCK_DRIFT_MS,
@@ -57,10 +59,21 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			const person = await db.people.get(args.personId);
 			// Someone this device does not mirror: nothing to show; the server decides.
 			if (!person) return;
-			// Rows stored before field clocks existed have none: every field is then unset.
-			const clocks = (person.fieldClocks as FieldClocks | undefined) ?? {};
-			const merged = mergeProfile(clocks, args.changes, context.hlc);
-			await db.people.put({ ...person, ...merged.changes, fieldClocks: merged.clocks });
+			// Rows stored before field clocks or privacy existed: every field unset, defaults.
+			const merged = mergeProfile(
+				{
+					fieldClocks: (person.fieldClocks as FieldClocks | undefined) ?? {},
+					privacy: { ...DEFAULT_PRIVACY, ...person.privacy }
+				},
+				args.changes,
+				context.hlc
+			);
+			await db.people.put({
+				...person,
+				...merged.changes,
+				privacy: merged.privacy,
+				fieldClocks: merged.clocks
+			});
 		},
 		async discard() {
 			// The server re-stamps the person after a refusal: the next pull restores the row.
@@ -113,6 +126,91 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		},
 		async discard() {
 			// The next pull carries the server's value of `dismissed`.
+		}
+	},
+	'group.save': {
+		async apply(db, args, context) {
+			const existing = await db.groups.get(args.id);
+			await db.groups.put({
+				...args,
+				createdAt: existing?.createdAt ?? mutationTime(context),
+				version: existing?.version ?? 0
+			});
+		},
+		async discard(db, args) {
+			const row = await db.groups.get(args.id);
+			if (row && row.version === 0) await db.groups.delete(args.id);
+		}
+	},
+	'group.join': {
+		async apply(db, args, context) {
+			const group = await db.groups.get(args.groupId);
+			if (!group) return; // not mirrored yet: the server decides
+			const key: [string, string] = [args.groupId, context.actor.personId];
+			if (await db.memberships.get(key)) return;
+			if (!canJoinGroup(context.actor, group)) throw new MutationRejected('forbidden');
+			await db.memberships.put({
+				groupId: args.groupId,
+				personId: context.actor.personId,
+				status: group.policy === 'open' ? 'member' : 'pending',
+				curator: false,
+				createdAt: mutationTime(context),
+				version: 0
+			});
+		},
+		async discard(db, args) {
+			const rows = await db.memberships.where('groupId').equals(args.groupId).toArray();
+			const added = rows.filter((row) => row.version === 0);
+			await db.memberships.bulkDelete(added.map((row) => [row.groupId, row.personId]));
+		}
+	},
+	'group.leave': {
+		async apply(db, args, context) {
+			await db.memberships.delete([args.groupId, context.actor.personId]);
+		},
+		async discard() {
+			// The server never refuses leaving; a pull restores whatever it holds.
+		}
+	},
+	'membership.set': {
+		async apply(db, args, context) {
+			const curators = await db.memberships
+				.where('groupId')
+				.equals(args.groupId)
+				.filter((row) => row.curator)
+				.toArray();
+			if (
+				!canCurate(
+					context.actor,
+					curators.map((row) => row.personId)
+				)
+			)
+				throw new MutationRejected('forbidden');
+			const key: [string, string] = [args.groupId, args.personId];
+			if (args.status === 'removed') {
+				await db.memberships.delete(key);
+				return;
+			}
+			const existing = await db.memberships.get(key);
+			await db.memberships.put({
+				groupId: args.groupId,
+				personId: args.personId,
+				status: 'member',
+				curator: args.curator,
+				createdAt: existing?.createdAt ?? mutationTime(context),
+				version: existing?.version ?? 0
+			});
+		},
+		async discard() {
+			// The server re-stamps the membership after a refusal: the next pull restores it.
+		}
+	},
+	'person.setRoles': {
+		async apply(db, args) {
+			await db.people.update(args.personId, { roles: args.roles });
+		},
+		async discard() {
+			// The server re-stamps the person after a refusal: the next pull restores the row.
 		}
 	}
 };

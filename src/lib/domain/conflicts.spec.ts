@@ -12,6 +12,7 @@ import {
 	type ProfilePatch
 } from './conflicts';
 import { encodeHlc } from './hlc';
+import { DEFAULT_PRIVACY, type Privacy } from './entities';
 
 type CheckInFacts = Parameters<typeof mergeCheckIn>[1];
 type AwardFacts = Parameters<typeof mergeAward>[1];
@@ -72,13 +73,22 @@ interface ProfileWrite {
 }
 interface ProfileState {
 	values: ProfilePatch;
+	privacy: Privacy;
 	clocks: FieldClocks;
 }
-const emptyProfile: ProfileState = { values: {}, clocks: {} };
+const emptyProfile: ProfileState = { values: {}, privacy: DEFAULT_PRIVACY, clocks: {} };
 
 function applyProfile(state: ProfileState, write: ProfileWrite): ProfileState {
-	const merged = mergeProfile(state.clocks, write.patch, write.hlc);
-	return { values: { ...state.values, ...merged.changes }, clocks: merged.clocks };
+	const merged = mergeProfile(
+		{ fieldClocks: state.clocks, privacy: state.privacy },
+		write.patch,
+		write.hlc
+	);
+	return {
+		values: { ...state.values, ...merged.changes },
+		privacy: merged.privacy,
+		clocks: merged.clocks
+	};
 }
 
 function foldProfile(writes: ProfileWrite[], from = emptyProfile): ProfileState {
@@ -88,8 +98,12 @@ function foldProfile(writes: ProfileWrite[], from = emptyProfile): ProfileState 
 /** Merge replica `other` into `state`: each field it holds arrives as the write that set it. */
 function joinProfiles(state: ProfileState, other: ProfileState): ProfileState {
 	let joined = state;
-	for (const [field, hlc] of Object.entries(other.clocks) as [keyof FieldClocks, string][])
-		joined = applyProfile(joined, { patch: { [field]: other.values[field] }, hlc });
+	for (const [key, hlc] of Object.entries(other.clocks) as [keyof FieldClocks, string][]) {
+		const patch: ProfilePatch = key.startsWith('privacy.')
+			? { privacy: { city: other.privacy.city } }
+			: { [key]: other.values[key as keyof ProfilePatch] };
+		joined = applyProfile(joined, { patch, hlc });
+	}
 	return joined;
 }
 
@@ -100,7 +114,8 @@ const profilePatch: fc.Arbitrary<ProfilePatch> = fc
 			pronouns: fc.constantFrom(null, 'she/her', 'they/them'),
 			bio: fc.constantFrom(null, 'Translator', 'Docs and tests'),
 			city: fc.constantFrom(null, 'Lyon', 'Pune'),
-			country: fc.constantFrom(null, 'FR', 'IN')
+			country: fc.constantFrom(null, 'FR', 'IN'),
+			privacy: fc.constantFrom<Partial<Privacy>>({ city: 'private' }, { city: 'public' })
 		},
 		{ requiredKeys: [] }
 	)
@@ -234,32 +249,64 @@ describe('mergeProfile', () => {
 
 	it('lets the newer clock win, field by field', () => {
 		const before = { displayName: clock(1), city: clock(3) };
-		const result = mergeProfile(before, { displayName: 'Ada', city: 'Lyon' }, clock(2));
+		const result = mergeProfile(
+			{ fieldClocks: before, privacy: DEFAULT_PRIVACY },
+			{ displayName: 'Ada', city: 'Lyon' },
+			clock(2)
+		);
 		expect(result).toEqual({
 			changes: { displayName: 'Ada' },
+			privacy: DEFAULT_PRIVACY,
 			clocks: { displayName: clock(2), city: clock(3) }
+		});
+	});
+
+	it("merges each field's privacy level on its own clock", () => {
+		const before = { 'privacy.city': clock(3), city: clock(1) };
+		const result = mergeProfile(
+			{ fieldClocks: before, privacy: { ...DEFAULT_PRIVACY, city: 'private' } },
+			{ city: 'Lyon', privacy: { city: 'public', skills: 'public' } },
+			clock(2)
+		);
+		expect(result.changes).toEqual({ city: 'Lyon' });
+		expect(result.privacy).toEqual({ ...DEFAULT_PRIVACY, city: 'private', skills: 'public' });
+		expect(result.clocks).toEqual({
+			'privacy.city': clock(3),
+			city: clock(2),
+			'privacy.skills': clock(2)
 		});
 	});
 
 	it('changes nothing for an older clock', () => {
 		const before = { bio: clock(5), pronouns: clock(5) };
-		expect(mergeProfile(before, { bio: 'Late', pronouns: null }, clock(4))).toEqual({
-			changes: {},
-			clocks: before
-		});
+		expect(
+			mergeProfile(
+				{ fieldClocks: before, privacy: DEFAULT_PRIVACY },
+				{ bio: 'Late', pronouns: null },
+				clock(4)
+			)
+		).toEqual({ changes: {}, privacy: DEFAULT_PRIVACY, clocks: before });
 	});
 
 	it('changes nothing when the same write (equal clock) arrives again', () => {
-		const once = mergeProfile({}, { country: 'IN' }, clock(1, 'laptop'));
+		const fresh = { fieldClocks: {}, privacy: DEFAULT_PRIVACY };
+		const once = mergeProfile(fresh, { country: 'IN' }, clock(1, 'laptop'));
 		expect(once.changes).toEqual({ country: 'IN' });
-		expect(mergeProfile(once.clocks, { country: 'IN' }, clock(1, 'laptop'))).toEqual({
-			changes: {},
-			clocks: once.clocks
-		});
+		expect(
+			mergeProfile(
+				{ fieldClocks: once.clocks, privacy: DEFAULT_PRIVACY },
+				{ country: 'IN' },
+				clock(1, 'laptop')
+			)
+		).toEqual({ changes: {}, privacy: DEFAULT_PRIVACY, clocks: once.clocks });
 	});
 
 	it('sets a field to null when that write is the newest', () => {
-		const result = mergeProfile({ pronouns: clock(1) }, { pronouns: null }, clock(2));
+		const result = mergeProfile(
+			{ fieldClocks: { pronouns: clock(1) }, privacy: DEFAULT_PRIVACY },
+			{ pronouns: null },
+			clock(2)
+		);
 		expect(result.changes).toEqual({ pronouns: null });
 	});
 
@@ -305,15 +352,23 @@ describe('mergeProfile', () => {
 				const result = foldProfile(delivered);
 				expect(result).toEqual(foldProfile(writes));
 				// Every field some write set holds the value of the newest write that set it.
-				const fields = new Set(writes.flatMap((write) => Object.keys(write.patch)));
+				const fields = new Set(
+					writes.flatMap((write) => Object.keys(write.patch)).filter((key) => key !== 'privacy')
+				);
 				for (const field of fields) {
 					const newest = writes
 						.filter((write) => Object.hasOwn(write.patch, field))
 						.reduce((a, b) => (a.hlc > b.hlc ? a : b));
-					expect(result.clocks[field as keyof ProfilePatch]).toBe(newest.hlc);
+					expect(result.clocks[field as keyof FieldClocks]).toBe(newest.hlc);
 					expect(result.values[field as keyof ProfilePatch]).toBe(
 						newest.patch[field as keyof ProfilePatch]
 					);
+				}
+				const privacyWrites = writes.filter((write) => write.patch.privacy !== undefined);
+				if (privacyWrites.length > 0) {
+					const newest = privacyWrites.reduce((a, b) => (a.hlc > b.hlc ? a : b));
+					expect(result.privacy.city).toBe(newest.patch.privacy?.city);
+					expect(result.clocks['privacy.city']).toBe(newest.hlc);
 				}
 			})
 		);

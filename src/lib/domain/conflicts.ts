@@ -8,13 +8,17 @@
  * - Awards: one per (badge, person). The earliest award wins (ties: the smaller awarder id),
  *   so two organizers awarding offline converge on the same row.
  * - Contributions: append-only; a reused id is a conflict, never an overwrite.
- * - Profile fields: last writer wins per field, ordered by hybrid logical clock.
+ * - Profile fields and their privacy levels: last writer wins per key, ordered by hybrid
+ *   logical clock.
  */
 import {
+	PRIVACY_FIELDS,
 	PROFILE_FIELDS,
 	type Award,
 	type CheckIn,
+	type ClockedKey,
 	type Person,
+	type Privacy,
 	type ProfileField
 } from './entities';
 
@@ -53,29 +57,40 @@ export function mergeAward(existing: AwardFacts | null, incoming: AwardFacts): A
 	return existing.evidence <= incoming.evidence ? existing : incoming;
 }
 
-export type ProfilePatch = Partial<Pick<Person, ProfileField>>;
-/** Per field, the clock of the write that set its current value. */
-export type FieldClocks = Partial<Record<ProfileField, string>>;
+export type ProfilePatch = Partial<Pick<Person, ProfileField>> & { privacy?: Partial<Privacy> };
+/** Per clocked key (a field, or `privacy.<field>`), the clock of the write that set it. */
+export type FieldClocks = Partial<Record<ClockedKey, string>>;
 
 /**
- * Apply a profile patch written at `hlc` over the current values: a field changes only when
- * the write is newer than the one that set it. Returns only the fields that change, and the
- * clocks after the merge. Commutative, associative and idempotent per field.
+ * Apply a profile patch written at `hlc` over the current values: a field (or a field's
+ * privacy level) changes only when the write is newer than the one that set it. Returns the
+ * fields that change, the privacy after the merge, and the clocks after the merge.
+ * Commutative, associative and idempotent per key.
  */
 export function mergeProfile(
-	clocks: FieldClocks,
+	current: { fieldClocks: FieldClocks; privacy: Privacy },
 	patch: ProfilePatch,
 	hlc: string
-): { changes: ProfilePatch; clocks: FieldClocks } {
+): { changes: Partial<Pick<Person, ProfileField>>; privacy: Privacy; clocks: FieldClocks } {
 	const changes: Record<string, unknown> = {};
-	const merged: FieldClocks = { ...clocks };
+	const clocks: FieldClocks = { ...current.fieldClocks };
+	const privacy: Privacy = { ...current.privacy };
+	// Clocks encode to strings that sort in clock order (hlc.ts); equal means the same write.
+	const newer = (key: ClockedKey) => {
+		const clock = current.fieldClocks[key];
+		return clock === undefined || clock < hlc;
+	};
 	for (const field of PROFILE_FIELDS) {
-		if (!Object.hasOwn(patch, field) || patch[field] === undefined) continue;
-		const current = clocks[field];
-		// Clocks encode to strings that sort in clock order (hlc.ts); equal means the same write.
-		if (current !== undefined && current >= hlc) continue;
+		if (!Object.hasOwn(patch, field) || patch[field] === undefined || !newer(field)) continue;
 		changes[field] = patch[field];
-		merged[field] = hlc;
+		clocks[field] = hlc;
 	}
-	return { changes: changes as ProfilePatch, clocks: merged };
+	for (const field of PRIVACY_FIELDS) {
+		const level = patch.privacy?.[field];
+		const key = `privacy.${field}` as const;
+		if (level === undefined || !newer(key)) continue;
+		privacy[field] = level;
+		clocks[key] = hlc;
+	}
+	return { changes: changes as Partial<Pick<Person, ProfileField>>, privacy, clocks };
 }

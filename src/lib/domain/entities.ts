@@ -31,25 +31,180 @@ const version = z.number().int().nonnegative();
 /** An http(s) link; other schemes (javascript:, data:) are refused. */
 export const webLink = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(2000);
 
+/** Who may see a profile field: only its owner, every signed-in member, or anyone. */
+export const PRIVACY_LEVELS = ['private', 'community', 'public'] as const;
+export type PrivacyLevel = (typeof PRIVACY_LEVELS)[number];
+
 /** The profile fields a person edits; each resolves its conflicts on its own (conflicts.ts). */
-export const PROFILE_FIELDS = ['displayName', 'pronouns', 'bio', 'city', 'country'] as const;
+export const PROFILE_FIELDS = [
+	'displayName',
+	'pronouns',
+	'bio',
+	'avatar',
+	'city',
+	'country',
+	'timezone',
+	'languages',
+	'skills',
+	'interests',
+	'links',
+	'areas'
+] as const;
 export type ProfileField = (typeof PROFILE_FIELDS)[number];
 
+/** Fields with a privacy level: every profile field, and the email address. */
+export const PRIVACY_FIELDS = [...PROFILE_FIELDS, 'email'] as const;
+export type PrivacyField = (typeof PRIVACY_FIELDS)[number];
+export type Privacy = Record<PrivacyField, PrivacyLevel>;
+
+/**
+ * What a new profile shows: everything to signed-in members except the email address.
+ * The display name is never private (members must be able to tell who did what), so its level
+ * is community or public; a public display name is what makes the public profile page exist.
+ */
+export const DEFAULT_PRIVACY: Privacy = {
+	displayName: 'community',
+	pronouns: 'community',
+	bio: 'community',
+	avatar: 'community',
+	city: 'community',
+	country: 'community',
+	timezone: 'community',
+	languages: 'community',
+	skills: 'community',
+	interests: 'community',
+	links: 'community',
+	areas: 'community',
+	email: 'private'
+};
+
+/** Every clocked key of a profile: the fields, and each field's privacy level (`privacy.city`). */
+export const CLOCKED_KEYS = [
+	...PROFILE_FIELDS,
+	...PRIVACY_FIELDS.map((field) => `privacy.${field}` as const)
+] as const;
+export type ClockedKey = (typeof CLOCKED_KEYS)[number];
+
+/** A resized avatar travels inside the person row, so it stays small (see AVATAR_SIZE_PX). */
+export const AVATAR_MAX_CHARS = 40_000;
+/** Avatars are resized on the device to a square of this many pixels before they are saved. */
+export const AVATAR_SIZE_PX = 160;
+export const avatarSchema = z
+	.string()
+	.max(AVATAR_MAX_CHARS)
+	.regex(/^data:image\/(webp|jpeg|png);base64,[A-Za-z0-9+/]+={0,2}$/);
+
+/** An IANA time zone this runtime knows (Europe/Berlin, America/Argentina/Cordoba, UTC). */
+export const timezoneSchema = z
+	.string()
+	.min(1)
+	.max(64)
+	.refine((zone) => {
+		try {
+			new Intl.DateTimeFormat('en', { timeZone: zone });
+			return true;
+		} catch {
+			return false;
+		}
+	}, 'unknown time zone');
+
+/** A BCP 47 language tag as people pick them: `es`, `pt-BR`, `zh-Hant`. */
+export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/);
+/** A short free-text tag (a skill, an interest). */
+export const tag = text().trim().min(1).max(50);
+export const profileLinkSchema = z.object({ label: text().trim().min(1).max(60), url: webLink });
+export type ProfileLink = z.infer<typeof profileLinkSchema>;
+
+export const privacySchema = z
+	.object(
+		Object.fromEntries(PRIVACY_FIELDS.map((field) => [field, z.enum(PRIVACY_LEVELS)])) as {
+			[Field in PrivacyField]: z.ZodEnum<{ [Level in PrivacyLevel]: Level }>;
+		}
+	)
+	.refine((privacy) => privacy.displayName !== 'private', {
+		message: 'the display name cannot be private',
+		path: ['displayName']
+	});
+
+/** A person's life cycle: merged into another person (the id still resolves), or deleted. */
+export const PERSON_STATUS = ['active', 'merged', 'deleted'] as const;
+export type PersonStatus = (typeof PERSON_STATUS)[number];
+
+/**
+ * A person as a viewer receives them. Fields the viewer may not see (privacy.ts) arrive
+ * empty: null, or [] for lists; `privacy` itself is always sent, so screens can say "hidden".
+ */
 export const personSchema = z.object({
 	id,
 	displayName: text().trim().min(1).max(80),
 	email: z.email().max(254).nullable(),
-	pronouns: text().max(40).nullable(),
+	pronouns: text().trim().max(40).nullable(),
 	bio: text().max(2000).nullable(),
-	city: text().max(100).nullable(),
-	country: text().length(2).nullable(),
+	avatar: avatarSchema.nullable(),
+	city: text().trim().max(100).nullable(),
+	/** ISO 3166-1 alpha-2, upper case. */
+	country: z
+		.string()
+		.regex(/^[A-Z]{2}$/)
+		.nullable(),
+	timezone: timezoneSchema.nullable(),
+	languages: z.array(languageTag).max(20),
+	skills: z.array(tag).max(30),
+	interests: z.array(tag).max(30),
+	links: z.array(profileLinkSchema).max(10),
+	areas: z.array(z.enum(AREAS)).max(AREAS.length),
+	privacy: privacySchema,
 	roles: z.array(z.enum(ROLES)),
-	/** Per profile field, the clock of the write that set it (conflicts.ts: last writer wins). */
-	fieldClocks: z.partialRecord(z.enum(PROFILE_FIELDS), text().max(100)),
+	status: z.enum(PERSON_STATUS),
+	/** For a merged person: who they were merged into (follow it to resolve an old id). */
+	mergedInto: id.nullable(),
+	/** Per clocked key, the clock of the write that set it (conflicts.ts: last writer wins). */
+	fieldClocks: z.partialRecord(z.enum(CLOCKED_KEYS), text().max(100)),
 	createdAt: timestamp,
 	version
 });
 export type Person = z.infer<typeof personSchema>;
+
+export const GROUP_KINDS = ['area', 'region', 'team'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+/** How people join: anyone at once, by asking a curator, or only when a curator adds them. */
+export const MEMBERSHIP_POLICIES = ['open', 'request', 'closed'] as const;
+export type MembershipPolicy = (typeof MEMBERSHIP_POLICIES)[number];
+
+/** A functional area, a region or a team; curators run its membership. */
+export const groupSchema = z.object({
+	id,
+	kind: z.enum(GROUP_KINDS),
+	slug: z.string().regex(/^[a-z0-9-]{2,64}$/),
+	name: text().trim().min(1).max(100),
+	description: text().max(2000),
+	policy: z.enum(MEMBERSHIP_POLICIES),
+	/** For an area group: the taxonomy area it stands for. */
+	area: z.enum(AREAS).nullable(),
+	/** For a region group: its country, if it is within one. */
+	country: z
+		.string()
+		.regex(/^[A-Z]{2}$/)
+		.nullable(),
+	archived: z.boolean(),
+	createdAt: timestamp,
+	version
+});
+export type Group = z.infer<typeof groupSchema>;
+
+export const MEMBERSHIP_STATUS = ['member', 'pending'] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUS)[number];
+
+/** One per (group, person); `pending` is a request a curator has not decided yet. */
+export const membershipSchema = z.object({
+	groupId: id,
+	personId: id,
+	status: z.enum(MEMBERSHIP_STATUS),
+	curator: z.boolean(),
+	createdAt: timestamp,
+	version
+});
+export type Membership = z.infer<typeof membershipSchema>;
 
 export const EVENT_VISIBILITY = ['public', 'community', 'invite'] as const;
 

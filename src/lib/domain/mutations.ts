@@ -7,9 +7,26 @@
  */
 import { z } from 'zod';
 import type { Actor } from './actor';
-import { contributionDescription, personSchema, PROFILE_FIELDS, text, webLink } from './entities';
+import {
+	contributionDescription,
+	groupSchema,
+	personSchema,
+	PRIVACY_FIELDS,
+	PRIVACY_LEVELS,
+	PROFILE_FIELDS,
+	ROLES,
+	text,
+	webLink,
+	type ProfileField
+} from './entities';
 import { decodeHlc } from './hlc';
-import { canAward, canEditProfile, canLogContribution } from './permissions';
+import {
+	canAward,
+	canEditProfile,
+	canLogContribution,
+	canManageGroups,
+	canManageRoles
+} from './permissions';
 import { MutationRejected } from './rejection';
 import { ACTIVITY_TYPES, AREAS } from './taxonomy';
 
@@ -61,13 +78,34 @@ function writtenAt(context: Pick<MutationContext, 'hlc'>): number {
 	return hlc.millis;
 }
 
-export const profileChanges = personSchema
-	.pick({ displayName: true, pronouns: true, bio: true, city: true, country: true })
+const profileFieldSchemas = personSchema.pick(
+	Object.fromEntries(PROFILE_FIELDS.map((field) => [field, true])) as {
+		[Field in ProfileField]: true;
+	}
+).shape;
+
+/**
+ * A profile edit: any profile fields, and any fields' privacy levels. Each key merges on its
+ * own (conflicts.ts), so two devices editing different fields offline both keep their edits.
+ */
+export const profileChanges = z
+	.object({
+		...profileFieldSchemas,
+		privacy: z
+			.partialRecord(z.enum(PRIVACY_FIELDS), z.enum(PRIVACY_LEVELS))
+			.refine((privacy) => privacy.displayName !== 'private', {
+				message: 'the display name cannot be private',
+				path: ['displayName']
+			})
+	})
 	.partial()
 	.strict()
-	.refine((changes) => PROFILE_FIELDS.some((field) => changes[field] !== undefined), {
-		message: 'nothing to change'
-	});
+	.refine(
+		(changes) =>
+			PROFILE_FIELDS.some((field) => changes[field] !== undefined) ||
+			Object.keys(changes.privacy ?? {}).length > 0,
+		{ message: 'nothing to change' }
+	);
 
 export const updateProfileArgs = z.object({ personId: z.uuid(), changes: profileChanges });
 export type UpdateProfileArgs = z.infer<typeof updateProfileArgs>;
@@ -86,6 +124,37 @@ export const grantAwardArgs = z.object({
 	evidence: text().trim().max(2000).nullable()
 });
 export type GrantAwardArgs = z.infer<typeof grantAwardArgs>;
+
+/** A group as an admin saves it (new or edited); the server stamps createdAt and version. */
+export const saveGroupArgs = groupSchema.omit({ createdAt: true, version: true });
+export type SaveGroupArgs = z.infer<typeof saveGroupArgs>;
+
+export const groupRef = z.object({ groupId: z.uuid() });
+
+/**
+ * A curator's decision about one person in a group: make or keep them a member (approving a
+ * request, or adding them to a closed group), with or without curating, or remove them
+ * (declining a request, or taking them out).
+ */
+export const setMembershipArgs = z.object({
+	groupId: z.uuid(),
+	personId: z.uuid(),
+	status: z.enum(['member', 'removed']),
+	curator: z.boolean()
+});
+export type SetMembershipArgs = z.infer<typeof setMembershipArgs>;
+
+/** Everyone keeps `member`; admins cannot take `admin` from themselves (nobody left to undo it). */
+export const setRolesArgs = z
+	.object({
+		personId: z.uuid(),
+		roles: z
+			.array(z.enum(ROLES))
+			.max(ROLES.length)
+			.transform((roles) => [...new Set<(typeof ROLES)[number]>(['member', ...roles])])
+	})
+	.strict();
+export type SetRolesArgs = z.infer<typeof setRolesArgs>;
 
 export const mutations = {
 	'contribution.log': define({
@@ -118,6 +187,36 @@ export const mutations = {
 		args: z.object({ id: z.uuid() }),
 		// Whose refused write it is (canDismissRejection) is checked where the row is read.
 		authorize: () => true
+	}),
+	'group.save': define({
+		args: saveGroupArgs,
+		authorize: (actor) => canManageGroups(actor),
+		check(args) {
+			if (args.kind === 'area' && args.area === null)
+				throw new MutationRejected('invalid', 'an area group names its area');
+		}
+	}),
+	'group.join': define({
+		args: groupRef,
+		// The group's policy decides (canJoinGroup), which only the applier can read.
+		authorize: () => true
+	}),
+	'group.leave': define({
+		args: groupRef,
+		authorize: () => true
+	}),
+	'membership.set': define({
+		args: setMembershipArgs,
+		// Curators are per group (canCurate): decided where the group's memberships are read.
+		authorize: () => true
+	}),
+	'person.setRoles': define({
+		args: setRolesArgs,
+		authorize: (actor) => canManageRoles(actor),
+		check(args, context) {
+			if (args.personId === context.actor.personId && !args.roles.includes('admin'))
+				throw new MutationRejected('invalid', 'an admin cannot remove their own admin role');
+		}
 	})
 } as const;
 

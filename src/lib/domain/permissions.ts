@@ -3,6 +3,7 @@
  * the server would refuse; the server calls the same functions to enforce.
  */
 import type { Actor } from './actor';
+import type { Group } from './entities';
 
 export function hasRole(actor: Actor, role: Actor['roles'][number]): boolean {
 	return actor.roles.includes(role) || actor.roles.includes('admin');
@@ -31,4 +32,45 @@ export function canCheckIn(actor: Actor | null, organizerIds: readonly string[])
 /** Badges are awarded by organizers and mentors (and admins). */
 export function canAward(actor: Actor | null): boolean {
 	return actor !== null && (hasRole(actor, 'organizer') || hasRole(actor, 'mentor'));
+}
+
+/** Roles are granted and taken away by admins only. */
+export function canManageRoles(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** Groups are created, edited and archived by admins. */
+export function canManageGroups(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** A group's curators (and admins) decide requests, add and remove members, name curators. */
+export function canCurate(actor: Actor | null, curatorIds: readonly string[]): boolean {
+	return actor !== null && (curatorIds.includes(actor.personId) || hasRole(actor, 'admin'));
+}
+
+/**
+ * Joining on one's own: an open group at once, a by-request group as a request; a closed or
+ * archived group only through a curator.
+ */
+export function canJoinGroup(
+	actor: Actor | null,
+	group: Pick<Group, 'policy' | 'archived'>
+): boolean {
+	return actor !== null && !group.archived && group.policy !== 'closed';
+}
+
+/** People, duplicates, merges and imports are managed by admins. */
+export function canManagePeople(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** The directory is for signed-in members; each sees only what privacy lets them. */
+export function canSearchDirectory(actor: Actor | null): actor is Actor {
+	return actor !== null;
+}
+
+/** Export and deletion of an account: the person themself only. */
+export function canManageOwnData(actor: Actor | null, personId: string): boolean {
+	return actor !== null && actor.personId === personId;
 }

@@ -9,6 +9,8 @@ import {
 	checkInSchema,
 	contributionSchema,
 	eventSchema,
+	groupSchema,
+	membershipSchema,
 	personSchema,
 	registrationSchema,
 	rejectedMutationSchema
@@ -65,11 +67,21 @@ export const pullChangesSchema = z.object({
 	contributions: z.array(contributionSchema),
 	badges: z.array(badgeSchema),
 	awards: z.array(awardSchema),
-	rejectedMutations: z.array(rejectedMutationSchema)
+	rejectedMutations: z.array(rejectedMutationSchema),
+	groups: z.array(groupSchema),
+	memberships: z.array(membershipSchema)
 });
 export type PullChanges = z.infer<typeof pullChangesSchema>;
 export type SyncedTable = keyof PullChanges;
 export const SYNCED_TABLES = Object.keys(pullChangesSchema.shape) as SyncedTable[];
+
+/** A row deleted on the server (a merge, a membership ended): the device deletes it too. */
+export const deletionSchema = z.object({
+	table: z.enum(SYNCED_TABLES as [SyncedTable, ...SyncedTable[]]),
+	/** The row's Dexie key: its id, or [first, second] for a compound key. */
+	key: z.union([z.string().min(1).max(100), z.tuple([z.string().max(100), z.string().max(100)])])
+});
+export type Deletion = z.infer<typeof deletionSchema>;
 
 /** A page's changes with nothing in them. */
 export function emptyChanges(): PullChanges {
@@ -91,6 +103,11 @@ export const pullResponseSchema = z.object({
 	lastMutationId: z.number().int().nonnegative(),
 	/** With `count`: rows in scope after this page, in the same snapshot. */
 	remaining: z.number().int().nonnegative().optional(),
+	/**
+	 * Rows deleted in this page's window. The device applies them before `changes`: a row
+	 * present in the page was written after any deletion of it, so it stays.
+	 */
+	deletions: z.array(deletionSchema),
 	changes: pullChangesSchema
 });
 export type PullResponse = z.infer<typeof pullResponseSchema>;

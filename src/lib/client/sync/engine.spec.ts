@@ -21,6 +21,7 @@ const emptyPage: PullResponse = {
 	more: false,
 	reset: false,
 	lastMutationId: 0,
+	deletions: [],
 	changes: emptyChanges()
 };
 

@@ -46,7 +46,9 @@ export async function applyPage(
 ): Promise<number> {
 	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
 		if (page.reset) await Promise.all(db.mirroredTables.map((table) => table.clear()));
-		let count = 0;
+		// Deletions first: a row in this page was written after any deletion of it.
+		for (const { table, key } of page.deletions) await db.table(table).delete(key);
+		let count = page.deletions.length;
 		for (const name of SYNCED_TABLES) {
 			const rows = page.changes[name];
 			if (rows.length === 0) continue;

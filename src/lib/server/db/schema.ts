@@ -19,11 +19,19 @@ import {
 	uuid
 } from 'drizzle-orm/pg-core';
 import {
+	DEFAULT_PRIVACY,
 	EVENT_VISIBILITY,
+	GROUP_KINDS,
+	MEMBERSHIP_POLICIES,
+	MEMBERSHIP_STATUS,
+	PERSON_STATUS,
 	REGISTRATION_STATUS,
 	REJECTION_REASONS,
-	type ProfileField
+	type ClockedKey,
+	type Privacy,
+	type ProfileLink
 } from '$lib/domain/entities';
+import type { SyncedTable } from '$lib/domain/sync-protocol';
 
 const version = () => bigint('version', { mode: 'number' }).notNull();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -43,15 +51,40 @@ export const people = pgTable(
 		email: text('email'),
 		pronouns: text('pronouns'),
 		bio: text('bio'),
+		/** A small data: URL (resized on the device; AVATAR_MAX_CHARS). */
+		avatar: text('avatar'),
 		city: text('city'),
 		country: text('country'),
+		timezone: text('timezone'),
+		languages: text('languages')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		skills: text('skills')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		interests: text('interests')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		links: jsonb('links').$type<ProfileLink[]>().notNull().default([]),
+		areas: text('areas')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		/** Per field, who may see it (domain/privacy.ts); missing fields take DEFAULT_PRIVACY. */
+		privacy: jsonb('privacy').$type<Privacy>().notNull().default(DEFAULT_PRIVACY),
 		roles: text('roles')
 			.array()
 			.notNull()
 			.default(sql`'{member}'::text[]`),
-		/** Per profile field, the hybrid logical clock of the write that set it (last writer wins). */
+		status: text('status', { enum: PERSON_STATUS }).notNull().default('active'),
+		/** A merged person points at the person they were merged into. */
+		mergedInto: uuid('merged_into'),
+		/** Per clocked key, the hybrid logical clock of the write that set it (last writer wins). */
 		fieldClocks: jsonb('field_clocks')
-			.$type<Partial<Record<ProfileField, string>>>()
+			.$type<Partial<Record<ClockedKey, string>>>()
 			.notNull()
 			.default({}),
 		createdAt: createdAt(),
@@ -59,7 +92,8 @@ export const people = pgTable(
 	},
 	(table) => [
 		uniqueIndex('people_email_key').on(table.email),
-		index('people_version_idx').on(table.version)
+		index('people_version_idx').on(table.version),
+		index('people_merged_into_idx').on(table.mergedInto)
 	]
 );
 
@@ -281,4 +315,118 @@ export const rejectedMutations = pgTable(
 		uniqueIndex('rejected_device_mutation_key').on(table.deviceId, table.mutationId),
 		index('rejected_person_version_idx').on(table.personId, table.version)
 	]
+);
+
+export const groups = pgTable(
+	'groups',
+	{
+		id: uuid('id').primaryKey(),
+		kind: text('kind', { enum: GROUP_KINDS }).notNull(),
+		slug: text('slug').notNull(),
+		name: text('name').notNull(),
+		description: text('description').notNull().default(''),
+		policy: text('policy', { enum: MEMBERSHIP_POLICIES }).notNull(),
+		area: text('area'),
+		country: text('country'),
+		archived: boolean('archived').notNull().default(false),
+		createdAt: createdAt(),
+		version: version()
+	},
+	(table) => [
+		uniqueIndex('groups_slug_key').on(table.slug),
+		index('groups_version_idx').on(table.version)
+	]
+);
+
+export const memberships = pgTable(
+	'memberships',
+	{
+		groupId: uuid('group_id')
+			.notNull()
+			.references(() => groups.id, { onDelete: 'cascade' }),
+		personId: uuid('person_id')
+			.notNull()
+			.references(() => people.id, { onDelete: 'cascade' }),
+		status: text('status', { enum: MEMBERSHIP_STATUS }).notNull(),
+		curator: boolean('curator').notNull().default(false),
+		createdAt: createdAt(),
+		version: version()
+	},
+	(table) => [
+		primaryKey({ columns: [table.groupId, table.personId] }),
+		index('memberships_person_idx').on(table.personId),
+		index('memberships_version_idx').on(table.version)
+	]
+);
+
+/**
+ * Rows deleted from a synced table, so devices that mirror them delete them too: a pull sends
+ * the deletions in its window before the rows (see sync/deletions.ts).
+ */
+export const deletions = pgTable(
+	'deletions',
+	{
+		id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+		tableName: text('table_name').$type<SyncedTable>().notNull(),
+		/** The row's Dexie key: its id, or [first, second] for a compound key. */
+		key: jsonb('key').$type<string | [string, string]>().notNull(),
+		version: version()
+	},
+	(table) => [index('deletions_version_idx').on(table.version)]
+);
+
+/** One-time recovery codes, shown once at sign-up; only their SHA-256 is kept. */
+export const recoveryCodes = pgTable(
+	'recovery_codes',
+	{
+		/** SHA-256 of the normalised code, hex. */
+		id: text('id').primaryKey(),
+		personId: uuid('person_id')
+			.notNull()
+			.references(() => people.id, { onDelete: 'cascade' }),
+		createdAt: createdAt(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(table) => [index('recovery_codes_person_idx').on(table.personId)]
+);
+
+/** Email sign-in links: the SHA-256 of the token in the link, single use, short-lived. */
+export const emailTokens = pgTable(
+	'email_tokens',
+	{
+		id: text('id').primaryKey(),
+		personId: uuid('person_id')
+			.notNull()
+			.references(() => people.id, { onDelete: 'cascade' }),
+		expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+		usedAt: timestamp('used_at', { withTimezone: true })
+	},
+	(table) => [index('email_tokens_person_idx').on(table.personId)]
+);
+
+/** Attempts per key (an action and an IP or an account) in fixed windows: brute-force limits. */
+export const rateLimits = pgTable('rate_limits', {
+	key: text('key').primaryKey(),
+	windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+	attempts: integer('attempts').notNull()
+});
+
+/** Every merge of two people: who was merged into whom, by whom, and what moved. */
+export const personMerges = pgTable(
+	'person_merges',
+	{
+		id: uuid('id').primaryKey(),
+		survivorId: uuid('survivor_id')
+			.notNull()
+			.references(() => people.id),
+		mergedId: uuid('merged_id')
+			.notNull()
+			.references(() => people.id),
+		mergedBy: uuid('merged_by').references(() => people.id, { onDelete: 'set null' }),
+		/** The merged person's profile before the merge, and counts of the rows that moved. */
+		snapshot: jsonb('snapshot').notNull(),
+		moved: jsonb('moved').$type<Record<string, number>>().notNull(),
+		createdAt: createdAt()
+	},
+	(table) => [index('person_merges_created_idx').on(table.createdAt)]
 );

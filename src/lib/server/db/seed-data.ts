@@ -121,3 +121,61 @@ export const SEED_AWARDS: [SeedBadgeSlug, number, number | null, string | null][
 	['mentor', 3, 0, 'Weekly office hours for newcomers.'],
 	['event-regular', 4, 2, 'Five meetups in Recife and Tokyo this year.']
 ];
+
+/** Per seeded person (same order): [languages, skills, interests, timezone, areas]. */
+export type SeedProfile = [string[], string[], string[], string, Area[]];
+
+// prettier-ignore
+export const SEED_PROFILES: SeedProfile[] = [
+	[['en', 'yo'], ['community management', 'facilitation'], ['governance', 'open data'], 'Africa/Lagos', ['community', 'support']],
+	[['es', 'en'], ['translation', 'event planning'], ['localization', 'coffee'], 'Europe/Madrid', ['localization', 'events']],
+	[['ja', 'en'], ['javascript', 'code review', 'public speaking'], ['education', 'rust'], 'Asia/Tokyo', ['development', 'education']],
+	[['en', 'ta', 'hi'], ['technical writing', 'mentoring'], ['documentation', 'accessibility'], 'Asia/Kolkata', ['documentation', 'education']],
+	[['pt-BR', 'en'], ['qa', 'bug triage'], ['android', 'performance'], 'America/Recife', ['testing', 'support']],
+	[['ar', 'fr', 'en'], ['translation', 'proofreading'], ['localization', 'rtl'], 'Africa/Casablanca', ['localization']],
+	[['de', 'en'], ['web compatibility'], ['testing', 'css'], 'Europe/Berlin', ['testing']],
+	[['vi', 'en'], ['translation', 'terminology'], ['localization'], 'Asia/Ho_Chi_Minh', ['localization']],
+	[['en', 'mi'], ['illustration', 'figma'], ['design', 'posters'], 'Pacific/Auckland', ['design']],
+	[['pl', 'en'], ['support', 'javascript'], ['privacy'], 'Europe/Warsaw', ['support']],
+	[['es'], ['blogging', 'privacy'], ['marketing', 'privacy'], 'America/Bogota', ['marketing']],
+	[['tr', 'en'], ['mentoring', 'python'], ['education', 'student clubs'], 'Europe/Istanbul', ['education']]
+];
+
+/** [slug, kind, name, policy, area or null, country or null, description]. */
+export type SeedGroup = [
+	string,
+	'area' | 'region' | 'team',
+	string,
+	'open' | 'request' | 'closed',
+	Area | null,
+	string | null,
+	string
+];
+
+// prettier-ignore
+export const SEED_GROUPS: SeedGroup[] = [
+	['localization', 'area', 'Localization', 'open', 'localization', null, 'Translators and reviewers of every language.'],
+	['education', 'area', 'Education', 'open', 'education', null, 'Mentors, teachers and student clubs.'],
+	['testing', 'area', 'Testing & QA', 'open', 'testing', null, 'Release testing, bug triage and web compatibility.'],
+	['latin-america', 'region', 'Latin America', 'request', null, null, 'Communities from Mexico to Patagonia.'],
+	['spain', 'region', 'Spain', 'request', null, 'ES', 'Local groups across Spain.'],
+	['reps-council', 'team', 'Reps Council', 'closed', null, null, 'Elected event organizers who steward the Reps program.']
+];
+
+/** [group slug, person index, curator]. */
+export const SEED_MEMBERSHIPS: [string, number, boolean][] = [
+	['localization', 1, true],
+	['localization', 5, false],
+	['localization', 7, false],
+	['education', 3, true],
+	['education', 2, false],
+	['education', 11, false],
+	['testing', 4, true],
+	['testing', 6, false],
+	['latin-america', 10, true],
+	['latin-america', 4, false],
+	['spain', 1, true],
+	['reps-council', 0, true],
+	['reps-council', 1, false],
+	['reps-council', 2, false]
+];

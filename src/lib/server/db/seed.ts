@@ -6,7 +6,16 @@
 import { count } from 'drizzle-orm';
 import type { Database } from './create';
 import * as schema from './schema';
-import { SEED_AWARDS, SEED_BADGES, SEED_CONTRIBUTIONS, SEED_PEOPLE } from './seed-data';
+import { DEFAULT_PRIVACY } from '$lib/domain/entities';
+import {
+	SEED_AWARDS,
+	SEED_BADGES,
+	SEED_CONTRIBUTIONS,
+	SEED_GROUPS,
+	SEED_MEMBERSHIPS,
+	SEED_PEOPLE,
+	SEED_PROFILES
+} from './seed-data';
 import { nextVersion } from './versions';
 
 const DAY = 24 * 3600 * 1000;
@@ -18,6 +27,24 @@ export function seedId(kind: number, n: number): string {
 }
 
 const personId = (index: number) => seedId(1, index + 1);
+const groupId = (slug: string) =>
+	seedId(6, SEED_GROUPS.findIndex(([groupSlug]) => groupSlug === slug) + 1);
+
+/** The profile details of a seeded person; the admin (index 0) shows a public profile. */
+function seedProfile(index: number) {
+	const [languages, skills, interests, timezone, areas] = SEED_PROFILES[index] ?? [
+		[],
+		[],
+		[],
+		'UTC',
+		[]
+	];
+	const privacy =
+		index === 0
+			? { ...DEFAULT_PRIVACY, displayName: 'public' as const, bio: 'public' as const }
+			: DEFAULT_PRIVACY;
+	return { languages, skills, interests, timezone, areas, privacy };
+}
 const badgeId = (slug: string) =>
 	seedId(5, SEED_BADGES.findIndex((badge) => badge.slug === slug) + 1);
 export const SEED_UPCOMING_EVENT_ID = seedId(2, 1);
@@ -60,6 +87,7 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				bio,
 				city,
 				country,
+				...seedProfile(index),
 				roles,
 				createdAt: dayAt(now, -400 + index * 23, 9),
 				version
@@ -172,6 +200,31 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				awardedAt: dayAt(now, -60 + n * 6, 12),
 				awardedBy: awardedBy === null ? null : personId(awardedBy),
 				evidence,
+				version
+			}))
+		);
+
+		await tx.insert(schema.groups).values(
+			SEED_GROUPS.map(([slug, kind, name, policy, area, country, description], n) => ({
+				id: groupId(slug),
+				kind,
+				slug,
+				name,
+				description,
+				policy,
+				area,
+				country,
+				createdAt: dayAt(now, -300 + n * 7, 10),
+				version
+			}))
+		);
+		await tx.insert(schema.memberships).values(
+			SEED_MEMBERSHIPS.map(([slug, index, curator], n) => ({
+				groupId: groupId(slug),
+				personId: personId(index),
+				status: 'member' as const,
+				curator,
+				createdAt: dayAt(now, -200 + n * 5, 11),
 				version
 			}))
 		);

@@ -14,7 +14,8 @@ import {
 	type MutationContext,
 	type MutationName
 } from '$lib/domain/mutations';
-import { canCheckIn, canDismissRejection } from '$lib/domain/permissions';
+import { DEFAULT_PRIVACY } from '$lib/domain/entities';
+import { canCheckIn, canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
 import {
@@ -23,9 +24,12 @@ import {
 	checkIns,
 	contributions,
 	events,
+	groups,
+	memberships,
 	people,
 	rejectedMutations
 } from '$lib/server/db/schema';
+import { recordDeletion } from './deletions';
 
 /** How one mutation writes on the server. Typed over MutationName: none can be left out. */
 export interface ServerMutation<Name extends MutationName> {
@@ -109,17 +113,26 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 	'profile.update': {
 		async apply(tx, args, context, version) {
 			const [row] = await tx
-				.select({ fieldClocks: people.fieldClocks })
+				.select({ fieldClocks: people.fieldClocks, privacy: people.privacy, status: people.status })
 				.from(people)
 				.where(eq(people.id, args.personId))
 				.for('update');
-			if (!row) throw new MutationRejected('not_found', 'person');
-			const merged = mergeProfile(row.fieldClocks, args.changes, context.hlc);
+			if (!row || row.status !== 'active') throw new MutationRejected('not_found', 'person');
+			const merged = mergeProfile(
+				{ fieldClocks: row.fieldClocks, privacy: { ...DEFAULT_PRIVACY, ...row.privacy } },
+				args.changes,
+				context.hlc
+			);
 			// Written (and re-stamped) even when an older clock changes nothing: the author's
 			// optimistic copy must receive the value that won.
 			await tx
 				.update(people)
-				.set({ ...merged.changes, fieldClocks: merged.clocks, version })
+				.set({
+					...merged.changes,
+					privacy: merged.privacy,
+					fieldClocks: merged.clocks,
+					version
+				})
 				.where(eq(people.id, args.personId));
 		},
 		async touch(tx, args, version) {
@@ -214,8 +227,143 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			// The device marked it dismissed: send the server's `dismissed` back.
 			await tx.update(rejectedMutations).set({ version }).where(eq(rejectedMutations.id, args.id));
 		}
+	},
+
+	'group.save': {
+		async apply(tx, args, _context, version) {
+			const values = { ...args, version };
+			// A slug taken by another group is a unique violation: push refuses it as invalid.
+			await tx.insert(groups).values(values).onConflictDoUpdate({ target: groups.id, set: values });
+		},
+		async touch(tx, args, version) {
+			await tx.update(groups).set({ version }).where(eq(groups.id, args.id));
+		}
+	},
+
+	'group.join': {
+		async apply(tx, args, context, version) {
+			const { group } = await groupForDecision(tx, args.groupId);
+			const personId = context.actor.personId;
+			const [existing] = await tx
+				.select()
+				.from(memberships)
+				.where(membershipKey({ groupId: args.groupId, personId }));
+			if (existing) {
+				// Joining twice changes nothing; re-stamped so the author's copy is the server's.
+				await tx.update(memberships).set({ version }).where(membershipKey(existing));
+				return;
+			}
+			if (!canJoinGroup(context.actor, group)) throw new MutationRejected('forbidden');
+			await tx.insert(memberships).values({
+				groupId: args.groupId,
+				personId,
+				status: group.policy === 'open' ? 'member' : 'pending',
+				curator: false,
+				createdAt: new Date(mutationTime(context)),
+				version
+			});
+		},
+		// The device only adds a row, and discards it itself after a refusal.
+		touch: nothingToTouch
+	},
+
+	'group.leave': {
+		async apply(tx, args, context, version) {
+			const key = { groupId: args.groupId, personId: context.actor.personId };
+			const removed = await tx
+				.delete(memberships)
+				.where(membershipKey(key))
+				.returning({ groupId: memberships.groupId });
+			if (removed.length > 0)
+				await recordDeletion(tx, 'memberships', [key.groupId, key.personId], version);
+		},
+		touch: nothingToTouch
+	},
+
+	'membership.set': {
+		async apply(tx, args, context, version) {
+			const { curatorIds } = await groupForDecision(tx, args.groupId);
+			if (!canCurate(context.actor, curatorIds)) throw new MutationRejected('forbidden');
+			if (args.status === 'removed') {
+				const removed = await tx
+					.delete(memberships)
+					.where(membershipKey(args))
+					.returning({ groupId: memberships.groupId });
+				if (removed.length > 0)
+					await recordDeletion(tx, 'memberships', [args.groupId, args.personId], version);
+				return;
+			}
+			const [person] = await tx
+				.select({ status: people.status })
+				.from(people)
+				.where(eq(people.id, args.personId));
+			if (!person || person.status !== 'active') throw new MutationRejected('not_found', 'person');
+			const values = { status: 'member' as const, curator: args.curator, version };
+			await tx
+				.insert(memberships)
+				.values({
+					groupId: args.groupId,
+					personId: args.personId,
+					createdAt: new Date(mutationTime(context)),
+					...values
+				})
+				.onConflictDoUpdate({
+					target: [memberships.groupId, memberships.personId],
+					set: values
+				});
+			if (args.curator) await restampPending(tx, version, args.groupId);
+		},
+		async touch(tx, args, version) {
+			await tx.update(memberships).set({ version }).where(membershipKey(args));
+		}
+	},
+
+	'person.setRoles': {
+		async apply(tx, args, _context, version) {
+			const updated = await tx
+				.update(people)
+				.set({ roles: args.roles, version })
+				.where(and(eq(people.id, args.personId), eq(people.status, 'active')))
+				.returning({ id: people.id });
+			if (updated.length === 0) throw new MutationRejected('not_found', 'person');
+			if (args.roles.includes('admin')) await restampPending(tx, version);
+		},
+		async touch(tx, args, version) {
+			await tx.update(people).set({ version }).where(eq(people.id, args.personId));
+		}
 	}
 };
+
+/** The group's curators, read under a lock on the group (decisions about it serialise). */
+async function groupForDecision(tx: Transaction, groupId: string) {
+	const [group] = await tx.select().from(groups).where(eq(groups.id, groupId)).for('update');
+	if (!group) throw new MutationRejected('not_found', 'group');
+	const curators = await tx
+		.select({ personId: memberships.personId })
+		.from(memberships)
+		.where(and(eq(memberships.groupId, groupId), eq(memberships.curator, true)));
+	return { group, curatorIds: curators.map((row) => row.personId) };
+}
+
+/**
+ * Someone who now decides requests (a new curator, a new admin) must also receive the
+ * requests made before: re-stamp them, so their next pull brings them.
+ */
+async function restampPending(tx: Transaction, version: number, groupId?: string) {
+	await tx
+		.update(memberships)
+		.set({ version })
+		.where(
+			and(
+				eq(memberships.status, 'pending'),
+				groupId === undefined ? undefined : eq(memberships.groupId, groupId)
+			)
+		);
+}
+
+function membershipKey(args: { groupId: string; personId: string }) {
+	return and(eq(memberships.groupId, args.groupId), eq(memberships.personId, args.personId));
+}
 
 function checkInKey(args: { eventId: string; personId: string }) {
 	return and(eq(checkIns.eventId, args.eventId), eq(checkIns.personId, args.personId));

@@ -2,19 +2,21 @@
  * POST /api/sync/pull: the rows a device may see that changed after its cursor, one page at a
  * time, all read from one snapshot.
  */
-import { count, eq, type SQL } from 'drizzle-orm';
+import { and, count, eq, gt, lte, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Actor } from '$lib/domain/actor';
+import type { Person } from '$lib/domain/entities';
 import {
 	PULL_PAGE_SIZE,
 	SYNCED_TABLES,
+	type Deletion,
 	type PullChanges,
 	type PullRequest,
 	type PullResponse,
 	type SyncedTable
 } from '$lib/domain/sync-protocol';
 import type { Database, Transaction } from '$lib/server/db';
-import { devices } from '$lib/server/db/schema';
+import { deletions, devices } from '$lib/server/db/schema';
 import { currentVersion } from '$lib/server/db/versions';
 import { DeviceOwnershipError } from './push';
 import {
@@ -24,6 +26,8 @@ import {
 	toContribution,
 	toEvent,
 	toPerson,
+	toGroup,
+	toMembership,
 	toRegistration,
 	toRejectedMutation
 } from './rows';
@@ -55,6 +59,9 @@ async function firstVersions(tx: Transaction, scope: Scope, after: number, limit
 			...(await versionsAfter(tx, syncedTables[table], syncedTables[table].version, where, limit))
 		);
 	}
+	versions.push(
+		...(await versionsAfter(tx, deletions, deletions.version, deletionsAfter(after), limit))
+	);
 	return versions.sort((a, b) => a - b).slice(0, limit);
 }
 
@@ -90,7 +97,28 @@ async function countAfter(tx: Transaction, scope: Scope, after: number): Promise
 			.where(inWindow(table, scope, after));
 		total += row?.count ?? 0;
 	}
-	return total;
+	const [deleted] = await tx
+		.select({ count: count() })
+		.from(deletions)
+		.where(deletionsAfter(after));
+	return total + (deleted?.count ?? 0);
+}
+
+/** Deletions after `after` (up to `upTo`): keys only, so every device receives them all. */
+function deletionsAfter(after: number, upTo?: number): SQL | undefined {
+	return and(
+		gt(deletions.version, after),
+		upTo === undefined ? undefined : lte(deletions.version, upTo)
+	);
+}
+
+async function readDeletions(tx: Transaction, after: number, upTo: number): Promise<Deletion[]> {
+	const rows = await tx
+		.select({ table: deletions.tableName, key: deletions.key })
+		.from(deletions)
+		.where(deletionsAfter(after, upTo))
+		.orderBy(deletions.version, deletions.id);
+	return rows;
 }
 
 type Row<Table extends SyncedTable> = (typeof syncedTables)[Table]['$inferSelect'];
@@ -100,14 +128,17 @@ type Mappers = { [Table in SyncedTable]: (row: Row<Table>) => PullChanges[Table]
 /** How each table's rows become the entities a device stores. */
 function mappers(actor: Actor): Mappers {
 	return {
-		people: (row) => toPerson(row, actor),
+		// A person the viewer may not see at all never arrives (filtered in readTable).
+		people: (row) => toPerson(row, actor) as Person,
 		events: toEvent,
 		registrations: toRegistration,
 		checkIns: toCheckIn,
 		contributions: toContribution,
 		badges: toBadge,
 		awards: toAward,
-		rejectedMutations: toRejectedMutation
+		rejectedMutations: toRejectedMutation,
+		groups: toGroup,
+		memberships: toMembership
 	};
 }
 
@@ -124,7 +155,7 @@ async function readTable<Table extends SyncedTable>(
 		.from(source)
 		.where(where)
 		.orderBy(syncedTables[table].version)) as Row<Table>[];
-	return rows.map(toEntity) as PullChanges[Table];
+	return rows.map(toEntity).filter((entity) => entity !== null) as PullChanges[Table];
 }
 
 async function readChanges(
@@ -178,6 +209,7 @@ export async function handlePull(
 				reset,
 				lastMutationId: device?.lastMutationId ?? 0,
 				...(request.count ? { remaining: more ? await countAfter(tx, scope, upTo) : 0 } : {}),
+				deletions: await readDeletions(tx, after, upTo),
 				changes: await readChanges(tx, actor, scope, after, upTo)
 			};
 		},

@@ -5,7 +5,10 @@
  */
 import type { Actor } from '$lib/domain/actor';
 import {
+	DEFAULT_PRIVACY,
 	knownRoles,
+	type Group,
+	type Membership,
 	type Award,
 	type Badge,
 	type CheckIn,
@@ -15,23 +18,70 @@ import {
 	type Registration,
 	type RejectedMutation
 } from '$lib/domain/entities';
+import { audienceFor, viewOf } from '$lib/domain/privacy';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import type * as schema from '$lib/server/db/schema';
 
 type Row<Table extends keyof typeof schema> = (typeof schema)[Table]['$inferSelect'];
 
-/** Other people's email stays on the server until per-field privacy says otherwise. */
-export function toPerson(row: Row<'people'>, actor: Actor): Person {
+/** A stored person, every field, as the person themself sees it. */
+export function toFullPerson(row: Row<'people'>): Person {
 	return {
 		id: row.id,
 		displayName: row.displayName,
-		email: row.id === actor.personId ? row.email : null,
+		email: row.email,
 		pronouns: row.pronouns,
 		bio: row.bio,
+		avatar: row.avatar,
 		city: row.city,
 		country: row.country,
+		timezone: row.timezone,
+		languages: row.languages,
+		skills: row.skills,
+		interests: row.interests,
+		links: row.links,
+		areas: row.areas as Area[],
+		// Levels stored before a field existed take the default.
+		privacy: { ...DEFAULT_PRIVACY, ...row.privacy },
 		roles: knownRoles(row.roles),
+		status: row.status,
+		mergedInto: row.mergedInto,
 		fieldClocks: row.fieldClocks,
+		createdAt: row.createdAt.toISOString(),
+		version: row.version
+	};
+}
+
+/**
+ * A stored person as `viewer` (null: anyone on the web) may see them, or null when they may
+ * not see the person at all. Every path that sends a person anywhere goes through here.
+ */
+export function toPerson(row: Row<'people'>, viewer: Actor | null): Person | null {
+	return viewOf(toFullPerson(row), audienceFor(viewer, row.id));
+}
+
+export function toGroup(row: Row<'groups'>): Group {
+	return {
+		id: row.id,
+		kind: row.kind,
+		slug: row.slug,
+		name: row.name,
+		description: row.description,
+		policy: row.policy,
+		area: row.area as Area | null,
+		country: row.country,
+		archived: row.archived,
+		createdAt: row.createdAt.toISOString(),
+		version: row.version
+	};
+}
+
+export function toMembership(row: Row<'memberships'>): Membership {
+	return {
+		groupId: row.groupId,
+		personId: row.personId,
+		status: row.status,
+		curator: row.curator,
 		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};

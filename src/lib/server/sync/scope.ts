@@ -1,11 +1,13 @@
 /**
  * What a person's devices may mirror: one SQL condition per synced table, applied by pull.
- * Deliberately narrow until per-field privacy exists: a person's own rows, the events they
- * can see (public, community, or invite-only ones they are registered for or run), badges, and
- * for organizers the attendee lists of the events they run (the door works offline).
+ * A person's own rows, every person (each field as privacy allows: rows.ts), the events they
+ * can see (public, community, or invite-only ones they are registered for or run), badges,
+ * groups and their memberships, and for organizers the attendee lists of the events they run
+ * (the door works offline).
  */
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/actor';
+import { hasRole } from '$lib/domain/permissions';
 import type { SyncedTable } from '$lib/domain/sync-protocol';
 import type { Transaction } from '$lib/server/db';
 import {
@@ -14,6 +16,8 @@ import {
 	checkIns,
 	contributions,
 	events,
+	groups,
+	memberships,
 	people,
 	registrations,
 	rejectedMutations
@@ -34,18 +38,16 @@ export function scopeFor(tx: Transaction, actor: Actor): Scope {
 		inArray(events.id, myRegistrations)
 	);
 	const eventsIRun = tx.select({ id: events.id }).from(events).where(organizes);
-	const attendeesOfEventsIRun = tx
-		.select({ personId: registrations.personId })
-		.from(registrations)
-		.where(inArray(registrations.eventId, eventsIRun));
+
+	const groupsICurate = tx
+		.select({ groupId: memberships.groupId })
+		.from(memberships)
+		.where(and(eq(memberships.personId, me), eq(memberships.curator, true)));
 
 	return {
-		people: or(
-			eq(people.id, me),
-			// Organizers are shown on every event page the person can open.
-			sql`${people.id} in (select unnest(${events.organizerIds}) from ${events} where ${visibleEvent})`,
-			inArray(people.id, attendeesOfEventsIRun)
-		),
+		// Every member is in the directory, each field as privacy lets this viewer see it
+		// (rows.ts toPerson); merged and deleted people too, so their old ids still resolve.
+		people: undefined,
 		events: visibleEvent,
 		registrations: or(eq(registrations.personId, me), inArray(registrations.eventId, eventsIRun)),
 		checkIns: or(eq(checkIns.personId, me), inArray(checkIns.eventId, eventsIRun)),
@@ -53,7 +55,17 @@ export function scopeFor(tx: Transaction, actor: Actor): Scope {
 		badges: undefined,
 		// Their own badges, and the ones they gave (so the giver's device keeps what it wrote).
 		awards: or(eq(awards.personId, me), eq(awards.awardedBy, me)),
-		rejectedMutations: eq(rejectedMutations.personId, me)
+		rejectedMutations: eq(rejectedMutations.personId, me),
+		groups: undefined,
+		// Memberships are public to members; a pending request only to its author, the group's
+		// curators and admins (who decide it).
+		memberships: hasRole(actor, 'admin')
+			? undefined
+			: or(
+					eq(memberships.status, 'member'),
+					eq(memberships.personId, me),
+					inArray(memberships.groupId, groupsICurate)
+				)
 	};
 }
 
@@ -65,7 +77,9 @@ export const syncedTables = {
 	contributions,
 	badges,
 	awards,
-	rejectedMutations
+	rejectedMutations,
+	groups,
+	memberships
 } as const;
 
 /** Rows of `table` in scope with after < version <= upTo (upTo omitted: no upper bound). */
