@@ -54,7 +54,8 @@ export default defineConfig({
 					// /api is never answered by the worker: no navigation fallback, no runtime caching
 					// (none is configured), so sync requests and the change feed's event stream go
 					// straight to the network, and offline they fail as the sync engine expects.
-					navigateFallbackDenylist: [/^\/api\//],
+					// /auth (email sign-in links) and /p (public profiles) are rendered by the server.
+					navigateFallbackDenylist: [/^\/api\//, /^\/auth\//, /^\/p\//],
 					cleanupOutdatedCaches: true,
 					// Background Sync: asks open windows to sync when connectivity returns (a hint only).
 					importScripts: ['sw-sync.js']
