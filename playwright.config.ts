@@ -29,7 +29,9 @@ export default defineConfig({
 			PORT: String(PORT),
 			ORIGIN,
 			PGLITE_DIR: 'tests/.output/pglite',
-			GATHER_SEED: 'on'
+			GATHER_SEED: 'on',
+			// POST /api/test/signin: tests act as seeded people (the admin, an organizer).
+			GATHER_TEST_SIGNIN: 'on'
 		},
 		reuseExistingServer: false,
 		timeout: 240_000,

@@ -115,3 +115,15 @@ export async function logOnAnotherDevice(
 	expect(response.status()).toBe(200);
 	return pushResponseSchema.parse(await response.json());
 }
+
+/**
+ * Sign this context in as an existing (seeded) person by email, through the test-only
+ * endpoint (GATHER_TEST_SIGNIN=on), then open the app as them. Seeded people:
+ * amara@example.org (admin), lucia@example.org and kenji@example.org (organizers).
+ */
+export async function signInAs(page: Page, email: string) {
+	const response = await page.request.post('/api/test/signin', { data: { email } });
+	expect(response.ok()).toBe(true);
+	await page.goto('/');
+	await expect(page.getByTestId('log-cta')).toBeVisible();
+}
