@@ -125,6 +125,7 @@ function pulledPages(total: number, personId: string): PullResponse[] {
 			more: end < total,
 			reset: false,
 			lastMutationId: 0,
+			deletions: [],
 			changes
 		});
 	}
