@@ -201,8 +201,12 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 				version: existing?.version ?? 0
 			});
 		},
-		async discard() {
-			// The server re-stamps the membership after a refusal: the next pull restores it.
+		async discard(db, args) {
+			// A membership the server had is re-stamped after a refusal and comes back with the
+			// next pull; one this device added (never on the server) goes.
+			const key: [string, string] = [args.groupId, args.personId];
+			const row = await db.memberships.get(key);
+			if (row && row.version === 0) await db.memberships.delete(key);
 		}
 	},
 	'person.setRoles': {

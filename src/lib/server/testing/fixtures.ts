@@ -5,7 +5,7 @@ import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
 import type { Database } from '$lib/server/db';
-import { badges, events, people } from '$lib/server/db/schema';
+import { badges, events, groups, memberships, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 
 /** Insert a person (as sign-up would) and return them as an actor. */
@@ -88,4 +88,44 @@ export async function addBadge(db: Database, id: string = newId()): Promise<stri
 			.values({ id, slug: `badge-${id.replaceAll('-', '')}`, name: 'Helper', version });
 	});
 	return id;
+}
+
+/** Insert a group (open, a team, not archived unless told); returns its id. */
+export async function addGroup(
+	db: Database,
+	options: Partial<Pick<typeof groups.$inferInsert, 'policy' | 'kind' | 'archived' | 'slug'>> = {},
+	id: string = newId()
+): Promise<string> {
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(groups).values({
+			id,
+			kind: 'team',
+			slug: `group-${id.replaceAll('-', '')}`,
+			name: `Group ${id.slice(-4)}`,
+			policy: 'open',
+			...options,
+			version
+		});
+	});
+	return id;
+}
+
+/** Insert a membership (a member, not a curator, unless told). */
+export async function addMembership(
+	db: Database,
+	groupId: string,
+	personId: string,
+	options: { status?: 'member' | 'pending'; curator?: boolean } = {}
+): Promise<void> {
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(memberships).values({
+			groupId,
+			personId,
+			status: options.status ?? 'member',
+			curator: options.curator ?? false,
+			version
+		});
+	});
 }
