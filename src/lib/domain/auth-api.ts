@@ -2,10 +2,12 @@
 import { z } from 'zod';
 import { personSchema, text } from './entities';
 
+// Normalised before it is validated: phone keyboards leave a space after an autocompleted address.
+const emailInput = z.string().trim().toLowerCase().pipe(z.email().max(254));
+
 export const signUpStartSchema = z.object({
 	displayName: text().trim().min(1).max(80),
-	// Normalised before it is validated: phone keyboards leave a space after an autocompleted address.
-	email: z.string().trim().toLowerCase().pipe(z.email().max(254))
+	email: emailInput
 });
 export type SignUpStart = z.infer<typeof signUpStartSchema>;
 
@@ -63,3 +65,70 @@ export const sessionPersonSchema = personSchema.pick({
 export type SessionPerson = z.infer<typeof sessionPersonSchema>;
 
 export const meResponseSchema = z.object({ person: sessionPersonSchema.nullable() });
+
+/** The answer to a sign-up: the person, and their recovery codes, shown this one time only. */
+export const signUpAnswerSchema = z.object({
+	person: sessionPersonSchema,
+	recoveryCodes: z.array(z.string()).min(1)
+});
+
+/** How many one-time recovery codes a person holds after sign-up or a regeneration. */
+export const RECOVERY_CODE_COUNT = 10;
+
+/** A recovery code as typed: grouping, case and spaces are forgiven by the server. */
+const recoveryCodeInput = z.string().trim().min(1).max(64);
+
+export const recoverySignInSchema = z.object({ email: emailInput, code: recoveryCodeInput });
+export type RecoverySignIn = z.infer<typeof recoverySignInSchema>;
+
+export const recoveryCodesAnswerSchema = z.object({
+	recoveryCodes: z.array(z.string()).min(1)
+});
+
+/** After a recovery-code sign-in: how many unused codes are left. */
+export const recoverySignInAnswerSchema = z.object({
+	person: sessionPersonSchema,
+	recoveryCodesLeft: z.number().int().min(0)
+});
+
+export const emailLinkRequestSchema = z.object({ email: emailInput });
+/** The token from the link: 32 random bytes as base64url. */
+export const emailLinkVerifySchema = z.object({
+	token: z
+		.string()
+		.min(16)
+		.max(128)
+		.regex(/^[A-Za-z0-9_-]+$/)
+});
+export const emailLinkAvailabilitySchema = z.object({ available: z.boolean() });
+
+/** A passkey's name, given by its owner ("Work laptop"). */
+export const passkeyNameSchema = text().trim().min(1).max(60);
+
+/** One of the signed-in person's passkeys, as listed on the security screen. */
+export const passkeySchema = z.object({
+	id: z.string(),
+	name: z.string().nullable(),
+	createdAt: z.iso.datetime(),
+	lastUsedAt: z.iso.datetime().nullable(),
+	/** Synced by its provider (a passkey manager): it survives losing the device. */
+	backedUp: z.boolean()
+});
+export type Passkey = z.infer<typeof passkeySchema>;
+
+export const passkeysAnswerSchema = z.object({
+	passkeys: z.array(passkeySchema),
+	recoveryCodesLeft: z.number().int().min(0)
+});
+export type PasskeysAnswer = z.infer<typeof passkeysAnswerSchema>;
+
+/** Add a passkey to the signed-in person: options need no input. */
+export const addPasskeyStartSchema = z.object({});
+export const addPasskeyVerifySchema = z.object({
+	response: registrationResponseSchema,
+	name: passkeyNameSchema.optional()
+});
+export const passkeyAnswerSchema = z.object({ passkey: passkeySchema });
+export const renamePasskeySchema = z.object({ name: passkeyNameSchema });
+
+export const signOutEverywhereAnswerSchema = z.object({ ended: z.number().int().min(0) });

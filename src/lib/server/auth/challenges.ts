@@ -21,6 +21,11 @@ export interface PendingSignUp {
 	email: string;
 }
 
+/** A passkey being added to a person who exists: only who it is for. */
+export interface PendingPasskey {
+	personId: string;
+}
+
 export type StoredChallenge = typeof authChallenges.$inferSelect;
 
 export async function storeChallenge(
@@ -28,7 +33,7 @@ export async function storeChallenge(
 	cookies: CookieJar,
 	purpose: ChallengePurpose,
 	challenge: string,
-	signUp?: PendingSignUp
+	pending?: PendingSignUp | PendingPasskey
 ): Promise<void> {
 	const id = randomToken();
 	const now = Date.now();
@@ -38,9 +43,9 @@ export async function storeChallenge(
 		id,
 		challenge,
 		purpose,
-		personId: signUp?.personId ?? null,
-		displayName: signUp?.displayName ?? null,
-		email: signUp?.email ?? null,
+		personId: pending?.personId ?? null,
+		displayName: pending && 'displayName' in pending ? pending.displayName : null,
+		email: pending && 'email' in pending ? pending.email : null,
 		expiresAt: new Date(now + CHALLENGE_LIFETIME_MS)
 	});
 	cookies.set(CHALLENGE_COOKIE, id, {

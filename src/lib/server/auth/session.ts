@@ -4,7 +4,7 @@
  * the load balancer can read any session.
  */
 import { createHash } from 'node:crypto';
-import type { Cookies } from '@sveltejs/kit';
+import { error, type Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { dev } from '$app/environment';
 import { knownRoles } from '$lib/domain/entities';
@@ -133,4 +133,29 @@ export async function destroySession(
 		await db.delete(sessions).where(eq(sessions.id, sessionId));
 	}
 	clearSessionCookie(cookies);
+}
+
+/**
+ * Sign out everywhere: every session of the person ends, this browser's too (its cookie is
+ * cleared), so a lost phone or a shared computer is signed out at its next request.
+ * Returns how many sessions ended.
+ */
+export async function destroyAllSessions(
+	cookies: CookieJar,
+	personId: string,
+	database?: Database
+): Promise<number> {
+	const db = database ?? (await openDatabase());
+	const ended = await db
+		.delete(sessions)
+		.where(eq(sessions.personId, personId))
+		.returning({ id: sessions.id });
+	clearSessionCookie(cookies);
+	return ended.length;
+}
+
+/** The signed-in person of a request that needs a session; 401 without one. */
+export function requirePerson(locals: App.Locals): SessionPerson {
+	if (!locals.person) error(401, { message: 'Sign in to continue' });
+	return locals.person;
 }

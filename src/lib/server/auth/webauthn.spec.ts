@@ -42,8 +42,13 @@ async function signUp(email = uniqueEmail()) {
 	const authenticator = new SoftwareAuthenticator(ORIGIN);
 	const cookies = new TestCookies();
 	const options = await startSignUp(db, cookies, URL_, { displayName: 'Ana', email });
-	const person = await finishSignUp(db, cookies, URL_, authenticator.register(options));
-	return { authenticator, cookies, person };
+	const { person, recoveryCodes } = await finishSignUp(
+		db,
+		cookies,
+		URL_,
+		authenticator.register(options)
+	);
+	return { authenticator, cookies, person, recoveryCodes };
 }
 
 describe('sign-up options', () => {

@@ -22,6 +22,7 @@ import { credentials, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { storeChallenge, takeChallenge } from './challenges';
 import { AuthFailure } from './failure';
+import { replaceRecoveryCodes } from './recovery-codes';
 import {
 	insertSession,
 	issueSessionCookie,
@@ -45,7 +46,7 @@ export function relyingParty(url: URL): RelyingParty {
 }
 
 /** The WebAuthn user handle is the future person id: sign-in can check it names the same person. */
-function userHandle(personId: string): Uint8Array<ArrayBuffer> {
+export function userHandle(personId: string): Uint8Array<ArrayBuffer> {
 	return isoUint8Array.fromUTF8String(personId);
 }
 
@@ -92,7 +93,7 @@ export async function startSignUp(
 }
 
 /** A unique index refused the row (PostgreSQL 23505), wherever the driver nests the error. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		if ('code' in current && current.code === '23505') return true;
@@ -101,12 +102,18 @@ function isUniqueViolation(error: unknown): boolean {
 	return false;
 }
 
+export interface SignedUp {
+	person: SessionPerson;
+	/** Shown once, right after sign-up; only their hashes are kept. */
+	recoveryCodes: string[];
+}
+
 export async function finishSignUp(
 	db: Database,
 	cookies: CookieJar,
 	url: URL,
 	response: RegistrationResponseJSON
-): Promise<SessionPerson> {
+): Promise<SignedUp> {
 	const challenge = await takeChallenge(db, cookies, 'register');
 	if (!challenge?.personId || !challenge.displayName || !challenge.email) {
 		throw new AuthFailure('verification_failed', 'The sign-up took too long; please start again');
@@ -133,7 +140,7 @@ export async function finishSignUp(
 		roles: NEW_PERSON_ROLES
 	};
 	try {
-		const session = await db.transaction(async (tx) => {
+		const { session, recoveryCodes } = await db.transaction(async (tx) => {
 			await tx.insert(people).values({
 				id: person.id,
 				displayName: person.displayName,
@@ -151,9 +158,13 @@ export async function finishSignUp(
 				backedUp: info.credentialBackedUp,
 				lastUsedAt: new Date()
 			});
-			return insertSession(tx, person.id);
+			return {
+				session: await insertSession(tx, person.id),
+				recoveryCodes: await replaceRecoveryCodes(tx, person.id)
+			};
 		});
 		issueSessionCookie(cookies, session);
+		return { person, recoveryCodes };
 	} catch (caught) {
 		// Two sign-ups with one email raced past the check in startSignUp.
 		if (isUniqueViolation(caught)) {
@@ -161,7 +172,6 @@ export async function finishSignUp(
 		}
 		throw caught;
 	}
-	return person;
 }
 
 export async function startSignIn(
@@ -236,6 +246,6 @@ export async function finishSignIn(
 	return toSessionPerson(person);
 }
 
-function errorMessage(cause: unknown): string {
+export function errorMessage(cause: unknown): string {
 	return cause instanceof Error ? cause.message : 'The passkey could not be verified';
 }

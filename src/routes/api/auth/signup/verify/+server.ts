@@ -5,9 +5,12 @@ import { readBody } from '$lib/server/http';
 import { authResponse } from '$lib/server/auth/failure';
 import { finishSignUp } from '$lib/server/auth/webauthn';
 
-/** Verify the new passkey, then create the person, the credential and a session together. */
+/**
+ * Verify the new passkey, then create the person, the credential, their recovery codes and a
+ * session together. The codes are in this answer only.
+ */
 export const POST: RequestHandler = async ({ request, cookies, url }) => {
 	const { response } = await readBody(request, signUpVerifySchema);
 	const db = await openDatabase();
-	return authResponse(async () => ({ person: await finishSignUp(db, cookies, url, response) }));
+	return authResponse(() => finishSignUp(db, cookies, url, response));
 };
