@@ -1,0 +1,423 @@
+/**
+ * Merging two people with activity on both, on real PGlite: every row moves or folds by the
+ * conflict rules, nothing is lost, one version stamps it all, the merged id still resolves,
+ * the merge is logged, and a device that held the old rows pulls the deletions and new rows.
+ */
+import { and, count, eq, inArray, or } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '$lib/domain/ids';
+import { pullResponseSchema } from '$lib/domain/sync-protocol';
+import type { DatabaseHandle } from '$lib/server/db';
+import {
+	awards,
+	checkIns,
+	contributions,
+	credentials,
+	deletions,
+	devices,
+	events,
+	memberships,
+	people,
+	personMerges,
+	recoveryCodes,
+	registrations,
+	rejectedMutations,
+	sessions
+} from '$lib/server/db/schema';
+import { currentVersion } from '$lib/server/db/versions';
+import { handlePull } from '$lib/server/sync/pull';
+import { createTestDatabase } from '$lib/server/testing/database';
+import { addBadge, addEvent, addGroup, addMembership } from '$lib/server/testing/fixtures';
+import { listMerges, mergePeople, MergeRefused, resolvePersonId } from './merge';
+import {
+	addAward,
+	addCheckIn,
+	addContribution,
+	addProfile,
+	addRegistration,
+	addRejection,
+	addSignInMeans
+} from './spec-fixtures';
+
+let handle: DatabaseHandle;
+
+const PERSON_TABLES: [string, PgTable, PgColumn][] = [
+	['contributions', contributions, contributions.personId],
+	['checkIns', checkIns, checkIns.personId],
+	['awards', awards, awards.personId],
+	['memberships', memberships, memberships.personId],
+	['registrations', registrations, registrations.personId],
+	['credentials', credentials, credentials.personId],
+	['sessions', sessions, sessions.personId],
+	['devices', devices, devices.personId],
+	['recoveryCodes', recoveryCodes, recoveryCodes.personId],
+	['rejectedMutations', rejectedMutations, rejectedMutations.personId]
+];
+
+/** Per table: rows of each person, and rows in total. */
+async function census(ids: string[]) {
+	const result: Record<string, { total: number; byPerson: Record<string, number> }> = {};
+	for (const [name, table, column] of PERSON_TABLES) {
+		const [{ total }] = await handle.db.select({ total: count() }).from(table);
+		const byPerson: Record<string, number> = {};
+		for (const id of ids) {
+			const [{ rows }] = await handle.db
+				.select({ rows: count() })
+				.from(table)
+				.where(eq(column, id));
+			byPerson[id] = rows;
+		}
+		result[name] = { total, byPerson };
+	}
+	return result;
+}
+
+beforeAll(async () => {
+	handle = await createTestDatabase();
+});
+afterAll(() => handle?.close());
+
+describe('mergePeople', () => {
+	it('moves every reference, folds what both had, and loses nothing', async () => {
+		const db = handle.db;
+		const admin = await addProfile(db, { displayName: 'Admin', roles: ['member', 'admin'] });
+		const other = await addProfile(db, { displayName: 'Other organizer' });
+		const attendee = await addProfile(db, { displayName: 'Attendee' });
+		const survivor = await addProfile(db, {
+			displayName: 'Ana Gómez',
+			email: 'ana@example.org',
+			pronouns: 'she/her',
+			roles: ['member', 'organizer']
+		});
+		const merged = await addProfile(db, {
+			displayName: 'Ana Gomez',
+			email: 'ana.gomez@example.org',
+			pronouns: 'they/them',
+			city: 'Madrid',
+			country: 'ES',
+			languages: ['es', 'en'],
+			roles: ['member', 'mentor'],
+			privacy: { city: 'public' } as never,
+			fieldClocks: { city: '0000000001000:0000:old', 'privacy.city': '0000000001000:0000:old' }
+		});
+		// An older duplicate already merged into the person about to be merged.
+		const older = await addProfile(db, { displayName: 'A. Gomez', email: 'ag@example.org' });
+		await mergePeople(db, { survivorId: merged, mergedId: older, mergedBy: admin });
+
+		const sprint = await addEvent(db, [merged, other]);
+		const onboarding = await addEvent(db, [survivor]);
+		const meetup = await addEvent(db, [merged, survivor]);
+		const helper = await addBadge(db);
+		const mentor = await addBadge(db);
+		const team = await addGroup(db);
+		const requests = await addGroup(db, { policy: 'request' });
+
+		for (let n = 0; n < 2; n++) await addContribution(db, survivor);
+		for (let n = 0; n < 3; n++) await addContribution(db, merged);
+		const [deviceA, deviceB] = [newId(), newId()];
+		await addCheckIn(db, sprint, survivor, {
+			checkedInAt: '2025-05-01T10:05:00Z',
+			recordedBy: other,
+			deviceIds: [deviceA]
+		});
+		await addCheckIn(db, sprint, merged, {
+			checkedInAt: '2025-05-01T10:00:00Z',
+			recordedBy: other,
+			deviceIds: [deviceB]
+		});
+		await addCheckIn(db, onboarding, merged, {
+			checkedInAt: '2025-05-02T18:00:00Z',
+			recordedBy: survivor,
+			deviceIds: [deviceA]
+		});
+		// The merged person recorded someone else's check-in at the door.
+		await addCheckIn(db, meetup, attendee, {
+			checkedInAt: '2025-05-03T18:00:00Z',
+			recordedBy: merged,
+			deviceIds: [deviceB]
+		});
+		await addAward(db, helper, survivor, { awardedAt: '2025-03-01T00:00:00Z', awardedBy: admin });
+		await addAward(db, helper, merged, {
+			awardedAt: '2025-01-01T00:00:00Z',
+			awardedBy: other,
+			evidence: 'first sprint'
+		});
+		await addAward(db, mentor, merged, { awardedAt: '2025-02-01T00:00:00Z', awardedBy: admin });
+		// The merged person gave a badge.
+		await addAward(db, mentor, attendee, { awardedAt: '2025-04-01T00:00:00Z', awardedBy: merged });
+		await addMembership(db, team, survivor, { status: 'pending' });
+		await addMembership(db, team, merged, { status: 'member', curator: true });
+		await addMembership(db, requests, merged, { status: 'pending' });
+		const survivorWaitlisted = await addRegistration(db, sprint, survivor, 'waitlisted');
+		const mergedRegistered = await addRegistration(db, sprint, merged, 'registered');
+		const mergedCancelledOnly = await addRegistration(db, onboarding, merged, 'cancelled');
+		const survivorRegistered = await addRegistration(db, meetup, survivor, 'registered');
+		const mergedCancelled = await addRegistration(db, meetup, merged, 'cancelled');
+		await addSignInMeans(db, survivor);
+		const mergedMeans = await addSignInMeans(db, merged);
+		await addRejection(db, merged, mergedMeans.deviceId);
+
+		const before = await census([survivor, merged]);
+		const cursor = await currentVersion(db);
+
+		const entry = await mergePeople(db, {
+			survivorId: survivor,
+			mergedId: merged,
+			mergedBy: admin
+		});
+		const version = await currentVersion(db);
+		expect(version).toBe(cursor + 1);
+
+		// What moved and what folded, exactly.
+		expect(entry.moved).toEqual({
+			contributions: 3,
+			checkIns: 1,
+			checkInsFolded: 1,
+			awards: 1,
+			awardsFolded: 1,
+			memberships: 1,
+			membershipsFolded: 1,
+			registrations: 1,
+			registrationsFolded: 2,
+			passkeys: 1,
+			sessions: 1,
+			devices: 1,
+			recoveryCodes: 1,
+			emailTokens: 0,
+			rejectedMutations: 1,
+			eventsOrganized: 2,
+			awardsGiven: 1,
+			checkInsRecorded: 1,
+			earlierMerges: 1
+		});
+		const folded: Record<string, number> = {
+			checkIns: 1,
+			awards: 1,
+			memberships: 1,
+			registrations: 2
+		};
+
+		// Nothing lost: every row of the merged person now belongs to the survivor, and the
+		// totals only lost the folded duplicates.
+		const after = await census([survivor, merged]);
+		for (const [name] of PERSON_TABLES) {
+			const lost = folded[name] ?? 0;
+			expect(after[name].byPerson[merged], name).toBe(0);
+			expect(after[name].byPerson[survivor], name).toBe(
+				before[name].byPerson[survivor] + before[name].byPerson[merged] - lost
+			);
+			expect(after[name].total, name).toBe(before[name].total - lost);
+		}
+
+		// Check-ins: the earliest wins and every recording device is kept.
+		const [sprintCheckIn] = await db
+			.select()
+			.from(checkIns)
+			.where(and(eq(checkIns.eventId, sprint), eq(checkIns.personId, survivor)));
+		expect(sprintCheckIn.checkedInAt.toISOString()).toBe('2025-05-01T10:00:00.000Z');
+		expect(sprintCheckIn.deviceIds).toEqual([deviceA, deviceB].sort());
+		expect(sprintCheckIn.version).toBe(version);
+		const [recorded] = await db
+			.select()
+			.from(checkIns)
+			.where(and(eq(checkIns.eventId, meetup), eq(checkIns.personId, attendee)));
+		expect(recorded.recordedBy).toBe(survivor);
+
+		// Awards: the earliest award of a badge stands, with its awarder and evidence.
+		const [helperAward] = await db
+			.select()
+			.from(awards)
+			.where(and(eq(awards.badgeId, helper), eq(awards.personId, survivor)));
+		expect(helperAward.awardedAt.toISOString()).toBe('2025-01-01T00:00:00.000Z');
+		expect(helperAward.awardedBy).toBe(other);
+		expect(helperAward.evidence).toBe('first sprint');
+		const [given] = await db
+			.select()
+			.from(awards)
+			.where(and(eq(awards.badgeId, mentor), eq(awards.personId, attendee)));
+		expect(given.awardedBy).toBe(survivor);
+
+		// Memberships: a member beats a request, a curator stays a curator.
+		const survivorMemberships = await db
+			.select()
+			.from(memberships)
+			.where(eq(memberships.personId, survivor));
+		expect(
+			Object.fromEntries(survivorMemberships.map((row) => [row.groupId, [row.status, row.curator]]))
+		).toEqual({ [team]: ['member', true], [requests]: ['pending', false] });
+
+		// Registrations: the better ticket stays, whoever held it.
+		const tickets = await db
+			.select({
+				id: registrations.id,
+				eventId: registrations.eventId,
+				status: registrations.status
+			})
+			.from(registrations)
+			.where(eq(registrations.personId, survivor));
+		expect(Object.fromEntries(tickets.map((row) => [row.eventId, [row.id, row.status]]))).toEqual({
+			[sprint]: [mergedRegistered, 'registered'],
+			[onboarding]: [mergedCancelledOnly, 'cancelled'],
+			[meetup]: [survivorRegistered, 'registered']
+		});
+
+		// Events name the survivor as organizer, once.
+		const organizers = await db
+			.select({ id: events.id, organizerIds: events.organizerIds })
+			.from(events)
+			.where(inArray(events.id, [sprint, meetup]));
+		expect(Object.fromEntries(organizers.map((row) => [row.id, row.organizerIds]))).toEqual({
+			[sprint]: [survivor, other],
+			[meetup]: [survivor]
+		});
+
+		// Profiles: the survivor keeps what it had, gains what it lacked (with its privacy and
+		// clock) and the roles of both; the merged person is an empty pointer.
+		const [kept] = await db.select().from(people).where(eq(people.id, survivor));
+		expect(kept).toMatchObject({
+			displayName: 'Ana Gómez',
+			email: 'ana@example.org',
+			pronouns: 'she/her',
+			city: 'Madrid',
+			country: 'ES',
+			languages: ['es', 'en'],
+			roles: ['member', 'organizer', 'mentor'],
+			status: 'active',
+			version
+		});
+		expect(kept.privacy.city).toBe('public');
+		expect(kept.fieldClocks.city).toBe('0000000001000:0000:old');
+		expect(entry.filled.sort()).toEqual(['city', 'country', 'languages']);
+		const [gone] = await db.select().from(people).where(eq(people.id, merged));
+		expect(gone).toMatchObject({
+			status: 'merged',
+			mergedInto: survivor,
+			email: null,
+			pronouns: null,
+			city: null,
+			languages: [],
+			roles: ['member'],
+			version
+		});
+
+		// Old ids resolve to the survivor, the earlier duplicate too (one hop).
+		expect(await resolvePersonId(db, merged)).toBe(survivor);
+		expect(await resolvePersonId(db, older)).toBe(survivor);
+		expect(await resolvePersonId(db, survivor)).toBe(survivor);
+		expect(await resolvePersonId(db, newId())).toBeNull();
+		const [olderRow] = await db.select().from(people).where(eq(people.id, older));
+		expect(olderRow.mergedInto).toBe(survivor);
+
+		// The log: who, by whom, what moved, with the merged person's profile as it was.
+		const [latest] = await listMerges(db);
+		expect(latest).toEqual({ ...entry, mergedBy: { id: admin, displayName: 'Admin' } });
+		expect(latest.merged).toEqual({
+			id: merged,
+			displayName: 'Ana Gomez',
+			email: 'ana.gomez@example.org'
+		});
+		const [logRow] = await db.select().from(personMerges).where(eq(personMerges.mergedId, merged));
+		expect(logRow.snapshot).toMatchObject({ person: { id: merged, city: 'Madrid' } });
+
+		// Every old key is recorded as deleted, with the merge's version.
+		const recorded_deletions = await db
+			.select({ table: deletions.tableName, key: deletions.key, version: deletions.version })
+			.from(deletions)
+			.where(eq(deletions.version, version));
+		expect(recorded_deletions.map((row) => JSON.stringify([row.table, row.key])).sort()).toEqual(
+			[
+				['checkIns', [sprint, merged]],
+				['checkIns', [onboarding, merged]],
+				['awards', [helper, merged]],
+				['awards', [mentor, merged]],
+				['memberships', [team, merged]],
+				['memberships', [requests, merged]],
+				['registrations', survivorWaitlisted],
+				['registrations', mergedCancelled]
+			]
+				.map((item) => JSON.stringify(item))
+				.sort()
+		);
+
+		// The merged person's phone (its device now the survivor's) pulls what changed.
+		const page = pullResponseSchema.parse(
+			await handlePull(
+				db,
+				{ personId: survivor, roles: ['member', 'organizer', 'mentor'] },
+				{ deviceId: mergedMeans.deviceId, cursor, limit: 5000 }
+			)
+		);
+		expect(page.cursor).toBe(version);
+		expect(page.deletions.length).toBe(8);
+		expect(page.deletions).toContainEqual({ table: 'checkIns', key: [sprint, merged] });
+		expect(page.deletions).toContainEqual({ table: 'registrations', key: survivorWaitlisted });
+		expect(page.changes.contributions.map((row) => row.personId)).toEqual(Array(3).fill(survivor));
+		expect(
+			page.changes.checkIns
+				.filter((row) => row.personId === survivor)
+				.map((row) => row.eventId)
+				.sort()
+		).toEqual([sprint, onboarding].sort());
+		expect(page.changes.awards.filter((row) => row.personId === survivor)).toHaveLength(2);
+		expect(page.changes.registrations.map((row) => row.id).sort()).toEqual(
+			[mergedRegistered, mergedCancelledOnly].sort()
+		);
+		expect(page.changes.memberships.map((row) => row.groupId).sort()).toEqual(
+			[team, requests].sort()
+		);
+		expect(page.changes.rejectedMutations.map((row) => row.personId)).toEqual([survivor]);
+		const pulledPeople = Object.fromEntries(page.changes.people.map((row) => [row.id, row]));
+		expect(pulledPeople[merged]).toMatchObject({ status: 'merged', mergedInto: survivor });
+		expect(pulledPeople[survivor]).toMatchObject({ city: 'Madrid' });
+		expect(page.changes.events.map((row) => row.id).sort()).toEqual([sprint, meetup].sort());
+		const stamps = Object.values(page.changes).flatMap((rows) =>
+			rows.map((row: { version: number }) => row.version)
+		);
+		expect(new Set(stamps)).toEqual(new Set([version]));
+	});
+
+	it('refuses a merge into oneself, into or of an inactive person, or of an unknown id', async () => {
+		const db = handle.db;
+		const ana = await addProfile(db);
+		const bea = await addProfile(db);
+		const carla = await addProfile(db);
+		const deleted = await addProfile(db, { status: 'deleted', email: null });
+		const refusal = (promise: Promise<unknown>) =>
+			promise.then(
+				() => null,
+				(failure: unknown) => (failure instanceof MergeRefused ? failure.reason : failure)
+			);
+		expect(await refusal(mergePeople(db, { survivorId: ana, mergedId: ana, mergedBy: null }))).toBe(
+			'same_person'
+		);
+		expect(
+			await refusal(mergePeople(db, { survivorId: ana, mergedId: newId(), mergedBy: null }))
+		).toBe('not_found');
+		expect(
+			await refusal(mergePeople(db, { survivorId: deleted, mergedId: ana, mergedBy: null }))
+		).toBe('survivor_inactive');
+		expect(
+			await refusal(mergePeople(db, { survivorId: ana, mergedId: deleted, mergedBy: null }))
+		).toBe('merged_inactive');
+
+		const before = await currentVersion(db);
+		await mergePeople(db, { survivorId: ana, mergedId: bea, mergedBy: null });
+		// No chains: a merged person neither survives another merge nor is merged twice.
+		expect(
+			await refusal(mergePeople(db, { survivorId: bea, mergedId: carla, mergedBy: null }))
+		).toBe('survivor_inactive');
+		expect(
+			await refusal(mergePeople(db, { survivorId: carla, mergedId: bea, mergedBy: null }))
+		).toBe('merged_inactive');
+		// A refusal writes nothing: only the one merge took a version.
+		expect(await currentVersion(db)).toBe(before + 1);
+		const [carlaRow] = await db.select().from(people).where(eq(people.id, carla));
+		expect(carlaRow.status).toBe('active');
+		const merges = await db
+			.select({ id: personMerges.id })
+			.from(personMerges)
+			.where(or(eq(personMerges.mergedId, bea), eq(personMerges.mergedId, carla)));
+		expect(merges).toHaveLength(1);
+	});
+});

@@ -1,0 +1,144 @@
+/** Builders for the people specs: a person with a profile and every kind of row about them. */
+import { newId } from '$lib/domain/ids';
+import type { Database, Transaction } from '$lib/server/db';
+import {
+	awards,
+	checkIns,
+	contributions,
+	credentials,
+	devices,
+	people,
+	recoveryCodes,
+	registrations,
+	rejectedMutations,
+	sessions
+} from '$lib/server/db/schema';
+import { nextVersion } from '$lib/server/db/versions';
+
+/** Run `write` in one transaction with its own version, as every server write does. */
+export function written<Result>(
+	db: Database,
+	write: (tx: Transaction, version: number) => Promise<Result>
+): Promise<Result> {
+	return db.transaction(async (tx) => write(tx, await nextVersion(tx)));
+}
+
+export type PersonValues = Partial<Omit<typeof people.$inferInsert, 'version'>>;
+
+/** Insert a person with these profile values (a unique email and a name unless given). */
+export async function addProfile(db: Database, values: PersonValues = {}): Promise<string> {
+	const id = values.id ?? newId();
+	await written(db, (tx, version) =>
+		tx.insert(people).values({
+			displayName: `Person ${id.slice(-6)}`,
+			email: `${id}@example.org`,
+			...values,
+			id,
+			version
+		})
+	);
+	return id;
+}
+
+export function addContribution(db: Database, personId: string, id = newId()): Promise<string> {
+	return written(db, async (tx, version) => {
+		await tx.insert(contributions).values({
+			id,
+			personId,
+			area: 'localization',
+			activityType: 'translated',
+			description: `Translated batch ${id.slice(-4)}`,
+			happenedOn: '2025-05-01',
+			createdAt: new Date('2025-05-01T10:00:00Z'),
+			version
+		});
+		return id;
+	});
+}
+
+export function addRegistration(
+	db: Database,
+	eventId: string,
+	personId: string,
+	status: 'registered' | 'waitlisted' | 'cancelled' = 'registered'
+): Promise<string> {
+	const id = newId();
+	return written(db, async (tx, version) => {
+		await tx
+			.insert(registrations)
+			.values({ id, eventId, personId, status, ticketCode: `TICKET-${id}`, version });
+		return id;
+	});
+}
+
+export function addCheckIn(
+	db: Database,
+	eventId: string,
+	personId: string,
+	facts: { checkedInAt: string; recordedBy: string; deviceIds: string[] }
+): Promise<void> {
+	return written(db, async (tx, version) => {
+		await tx
+			.insert(checkIns)
+			.values({ eventId, personId, ...facts, checkedInAt: new Date(facts.checkedInAt), version });
+	});
+}
+
+export function addAward(
+	db: Database,
+	badgeId: string,
+	personId: string,
+	facts: { awardedAt: string; awardedBy: string | null; evidence?: string | null }
+): Promise<void> {
+	return written(db, async (tx, version) => {
+		await tx.insert(awards).values({
+			badgeId,
+			personId,
+			awardedAt: new Date(facts.awardedAt),
+			awardedBy: facts.awardedBy,
+			evidence: facts.evidence ?? null,
+			version
+		});
+	});
+}
+
+/** A passkey, a session, a registered device and a recovery code for the person. */
+export function addSignInMeans(
+	db: Database,
+	personId: string,
+	deviceId = newId()
+): Promise<{ credentialId: string; sessionId: string; deviceId: string }> {
+	const credentialId = `credential-${newId()}`;
+	const sessionId = `session-${newId()}`;
+	return written(db, async (tx) => {
+		await tx.insert(credentials).values({
+			id: credentialId,
+			personId,
+			publicKey: 'key',
+			deviceType: 'singleDevice'
+		});
+		await tx
+			.insert(sessions)
+			.values({ id: sessionId, personId, expiresAt: new Date(Date.now() + 86_400_000) });
+		await tx.insert(devices).values({ id: deviceId, personId });
+		await tx.insert(recoveryCodes).values({ id: `code-${newId()}`, personId });
+		return { credentialId, sessionId, deviceId };
+	});
+}
+
+export function addRejection(db: Database, personId: string, deviceId: string): Promise<string> {
+	const id = newId();
+	return written(db, async (tx, version) => {
+		await tx.insert(rejectedMutations).values({
+			id,
+			personId,
+			deviceId,
+			mutationId: 1,
+			name: 'contribution.log',
+			args: {},
+			reason: 'invalid',
+			version
+		});
+		return id;
+	});
+}
