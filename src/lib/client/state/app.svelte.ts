@@ -126,7 +126,11 @@ class AppState {
 		await this.#open(person);
 	}
 
-	async signOut(): Promise<void> {
+	/**
+	 * `discardUnsynced`: the account itself is gone (deleted), so writes it could never send
+	 * are dropped with its database instead of waiting for a sign-in that cannot come.
+	 */
+	async signOut({ discardUnsynced = false } = {}): Promise<void> {
 		const ended = await endSession().then(
 			() => true,
 			() => false
@@ -140,7 +144,7 @@ class AppState {
 			this.#person = null;
 			// A shared phone keeps nobody's data, except writes not yet synced: those wait in
 			// their owner's database until they sign in here again.
-			if (database && pending === 0) await database.delete();
+			if (database && (pending === 0 || discardUnsynced)) await database.delete();
 		});
 	}
 

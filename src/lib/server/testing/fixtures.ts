@@ -129,3 +129,24 @@ export async function addMembership(
 		});
 	});
 }
+
+/** Insert a person with any stored columns set (a full profile, privacy levels); returns them as an actor. */
+export async function addPersonWithProfile(
+	db: Database,
+	values: Partial<typeof people.$inferInsert> = {}
+): Promise<Actor> {
+	const id = values.id ?? newId();
+	const roles = (values.roles ?? ['member']) as Role[];
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.insert(people).values({
+			displayName: `Tester ${id.slice(-4)}`,
+			email: `${id}@example.org`,
+			...values,
+			id,
+			roles,
+			version
+		});
+	});
+	return { personId: id, roles };
+}
