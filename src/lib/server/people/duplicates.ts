@@ -85,20 +85,25 @@ function located(db: Reader, alias: string) {
 /** Same city: the same normalised name, and no two different countries. */
 const sameCountry = (a: string | null, b: string | null) => a === null || b === null || a === b;
 
+/** A column of an aliased subquery, qualified (Drizzle leaves computed columns bare). */
+const column = (table: 'a' | 'b', name: 'id' | 'name' | 'city' | 'country') =>
+	sql.raw(`"${table}"."${name}"`);
+
 async function similarNamesInSql(db: Reader): Promise<DuplicateCandidate[]> {
-	const a = located(db, 'a');
-	const b = located(db, 'b');
-	const similarity = sql<number>`similarity(${a.name}, ${b.name})`;
+	const similarity = sql<number>`similarity(${column('a', 'name')}, ${column('b', 'name')})`;
 	const rows = await db
-		.select({ a: a.id, b: b.id, similarity })
-		.from(a)
+		.select({
+			a: sql<string>`${column('a', 'id')}`,
+			b: sql<string>`${column('b', 'id')}`,
+			similarity
+		})
+		.from(located(db, 'a'))
 		.innerJoin(
-			b,
-			and(
-				eq(a.city, b.city),
-				sql`${a.id} < ${b.id}`,
-				sql`(${a.country} is null or ${b.country} is null or ${a.country} = ${b.country})`
-			)
+			located(db, 'b'),
+			sql`${column('a', 'city')} = ${column('b', 'city')}
+				and ${column('a', 'id')} < ${column('b', 'id')}
+				and (${column('a', 'country')} is null or ${column('b', 'country')} is null
+					or ${column('a', 'country')} = ${column('b', 'country')})`
 		)
 		.where(sql`${similarity} >= ${NAME_SIMILARITY}`);
 	return rows.map((row) => ({
@@ -190,8 +195,8 @@ export async function findDuplicates(
 }
 
 /** How many rows of `table` belong to the person of the outer query. */
-const countOf = (table: PgTable, column: PgColumn) =>
-	sql<number>`(select count(*)::int from ${table} where ${column} = ${people.id})`;
+const countOf = (table: PgTable, personColumn: PgColumn) =>
+	sql<number>`(select count(*)::int from ${table} where ${personColumn} = "people"."id")`;
 
 /** Admin summaries of these people, with how much each has done (to choose who stays). */
 export async function summarisePeople(
