@@ -1,0 +1,729 @@
+/**
+ * The authorization matrix, on real PGlite: every role (and the anonymous caller, a group's
+ * curator and an event's organizer) against every mutation in the registry and every read
+ * path. The expected outcome of each cell is written out below; nobody gains a permission
+ * they lack, and a refused write changes nothing.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { eq, ne } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '$lib/domain/actor';
+import { newId } from '$lib/domain/ids';
+import { mutations, type MutationName } from '$lib/domain/mutations';
+import type { PullChanges, PullResponse } from '$lib/domain/sync-protocol';
+import { callEndpoint, serveEndpointsFrom } from '$lib/server/auth/spec-support';
+import type { Database, DatabaseHandle, Transaction } from '$lib/server/db';
+import {
+	awards,
+	badges,
+	checkIns,
+	contributions,
+	credentials,
+	deletions,
+	events,
+	groups,
+	memberships,
+	people,
+	personMerges,
+	registrations,
+	rejectedMutations,
+	sessions
+} from '$lib/server/db/schema';
+import { nextVersion } from '$lib/server/db/versions';
+import { handlePull } from '$lib/server/sync/pull';
+import { handlePush } from '$lib/server/sync/push';
+import { createTestDatabase } from '$lib/server/testing/database';
+import {
+	addBadge,
+	addEvent,
+	addGroup,
+	addMembership,
+	addPersonWithProfile,
+	clock
+} from '$lib/server/testing/fixtures';
+import { GET as exportData } from '../../routes/api/me/export/+server';
+import { POST as pushEndpoint } from '../../routes/api/sync/push/+server';
+import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
+
+/** The columns of every table below, in this order. */
+const ACTORS = [
+	'member',
+	'volunteer',
+	'organizer',
+	'mentor',
+	'moderator',
+	'admin',
+	/** A member who curates the closed group. */
+	'curator',
+	/** A member who runs the event. */
+	'eventOrganizer',
+	/** No session at all. */
+	'anonymous'
+] as const;
+type ActorName = (typeof ACTORS)[number];
+type SignedIn = Exclude<ActorName, 'anonymous'>;
+
+/** A: applied and changed something. N: applied, nothing to change. F: refused as forbidden. U: 401. */
+type Outcome = 'A' | 'N' | 'F' | 'U';
+const [A, N, F, U] = ['A', 'N', 'F', 'U'] as const;
+
+interface World {
+	actors: Record<SignedIn, Actor>;
+	/** The person others act on: a plain member with activity of every kind. */
+	target: Actor;
+	targetEmail: string;
+	/** Everyone (actors and target) is a member. */
+	openGroup: string;
+	/** Nobody is a member: joining is open to all. */
+	freshOpenGroup: string;
+	requestGroup: string;
+	/** Curated by `curator`; the target has a pending request in it. */
+	closedGroup: string;
+	archivedGroup: string;
+	/** A community event run by `eventOrganizer`; the target is registered and checked in. */
+	eventId: string;
+	/** An invite-only event run by `eventOrganizer`; the target is registered. */
+	inviteEventId: string;
+	badgeId: string;
+	/** A badge nobody has yet. */
+	spareBadgeId: string;
+	targetRejectionId: string;
+	targetContributionId: string;
+}
+
+interface Case {
+	name: string;
+	args(world: World, actor: Actor): unknown;
+	/** Rows the cell needs first (inside the cell's rolled-back transaction). */
+	setup?(tx: Transaction, world: World, actor: Actor): Promise<void>;
+	/** One outcome per actor, in ACTORS order. */
+	expect: readonly Outcome[];
+}
+
+const slugOf = (id: string) => `group-${id.replaceAll('-', '')}`;
+const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
+
+/**
+ * The mutation matrix. Columns: member volunteer organizer mentor moderator admin curator
+ * eventOrganizer anonymous. Typed over every mutation name, and checked again at run time
+ * against the registry's keys: a mutation without rows here fails.
+ */
+const MATRIX: { [Name in MutationName]: Case[] } = {
+	'contribution.log': [
+		{
+			name: 'log my own contribution',
+			args: () => ({
+				id: newId(),
+				area: 'community',
+				activityType: 'other',
+				description: 'Helped out',
+				happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+				link: null
+			}),
+			//      mem vol org men mod adm cur evo anon
+			expect: [A, A, A, A, A, A, A, A, U]
+		}
+	],
+	'profile.update': [
+		{
+			name: 'edit my own profile',
+			args: (_world, actor) => ({ personId: actor.personId, changes: { bio: 'Edited' } }),
+			expect: [A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: "edit someone else's profile",
+			args: (world) => ({ personId: world.target.personId, changes: { bio: 'Defaced' } }),
+			expect: [F, F, F, F, F, A, F, F, U]
+		},
+		{
+			name: "make someone else's email public",
+			args: (world) => ({
+				personId: world.target.personId,
+				changes: { privacy: { email: 'public' } }
+			}),
+			expect: [F, F, F, F, F, A, F, F, U]
+		}
+	],
+	'checkin.record': [
+		{
+			name: 'check someone in at the event',
+			args: (world) => ({
+				eventId: world.eventId,
+				personId: world.actors.member.personId,
+				checkedInAt: minuteAgo()
+			}),
+			// The organizer role alone is not enough: only this event's organizers (and admins).
+			expect: [F, F, F, F, F, A, F, A, U]
+		},
+		{
+			name: 'check myself in at the event',
+			args: (world, actor) => ({
+				eventId: world.eventId,
+				personId: actor.personId,
+				checkedInAt: minuteAgo()
+			}),
+			expect: [F, F, F, F, F, A, F, A, U]
+		}
+	],
+	'award.grant': [
+		{
+			name: 'award a badge to someone',
+			args: (world) => ({
+				badgeId: world.spareBadgeId,
+				personId: world.target.personId,
+				evidence: null
+			}),
+			expect: [F, F, A, A, F, A, F, F, U]
+		},
+		{
+			name: 'award a badge to myself',
+			args: (world, actor) => ({
+				badgeId: world.spareBadgeId,
+				personId: actor.personId,
+				evidence: null
+			}),
+			expect: [F, F, A, A, F, A, F, F, U]
+		}
+	],
+	'rejection.dismiss': [
+		{
+			name: 'dismiss my own refused write',
+			setup: (tx, _world, actor) => insertRejection(tx, actor.personId, ownRejectionId(actor)),
+			args: (_world, actor) => ({ id: ownRejectionId(actor) }),
+			expect: [A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: "dismiss someone else's refused write",
+			args: (world) => ({ id: world.targetRejectionId }),
+			expect: [F, F, F, F, F, A, F, F, U]
+		}
+	],
+	'group.save': [
+		{
+			name: 'create a group',
+			args: () => {
+				const id = newId();
+				return {
+					id,
+					kind: 'team',
+					slug: slugOf(id),
+					name: 'New team',
+					description: '',
+					policy: 'open',
+					area: null,
+					country: null,
+					archived: false
+				};
+			},
+			expect: [F, F, F, F, F, A, F, F, U]
+		},
+		{
+			name: 'rename the closed group (its curator included)',
+			args: (world) => ({
+				id: world.closedGroup,
+				kind: 'team',
+				slug: slugOf(world.closedGroup),
+				name: 'Renamed',
+				description: '',
+				policy: 'closed',
+				area: null,
+				country: null,
+				archived: false
+			}),
+			expect: [F, F, F, F, F, A, F, F, U]
+		}
+	],
+	'group.join': [
+		{
+			name: 'join an open group',
+			args: (world) => ({ groupId: world.freshOpenGroup }),
+			expect: [A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: 'ask to join a by-request group',
+			args: (world) => ({ groupId: world.requestGroup }),
+			expect: [A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: 'join a closed group (only a curator adds people; its curator is in it already)',
+			args: (world) => ({ groupId: world.closedGroup }),
+			expect: [F, F, F, F, F, F, N, F, U]
+		},
+		{
+			name: 'join an archived group',
+			args: (world) => ({ groupId: world.archivedGroup }),
+			expect: [F, F, F, F, F, F, F, F, U]
+		}
+	],
+	'group.leave': [
+		{
+			name: 'leave a group I am in',
+			args: (world) => ({ groupId: world.openGroup }),
+			expect: [A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: 'leave a group I am not in',
+			args: (world) => ({ groupId: world.requestGroup }),
+			expect: [N, N, N, N, N, N, N, N, U]
+		}
+	],
+	'membership.set': [
+		{
+			name: "approve someone's request to the closed group",
+			args: (world) => ({
+				groupId: world.closedGroup,
+				personId: world.target.personId,
+				status: 'member',
+				curator: false
+			}),
+			expect: [F, F, F, F, F, A, A, F, U]
+		},
+		{
+			name: "decline someone's request to the closed group",
+			args: (world) => ({
+				groupId: world.closedGroup,
+				personId: world.target.personId,
+				status: 'removed',
+				curator: false
+			}),
+			expect: [F, F, F, F, F, A, A, F, U]
+		},
+		{
+			name: 'add myself to the closed group as a curator',
+			args: (world, actor) => ({
+				groupId: world.closedGroup,
+				personId: actor.personId,
+				status: 'member',
+				curator: true
+			}),
+			expect: [F, F, F, F, F, A, N, F, U]
+		},
+		{
+			name: 'remove someone from a group the curator does not curate',
+			args: (world) => ({
+				groupId: world.openGroup,
+				personId: world.target.personId,
+				status: 'removed',
+				curator: false
+			}),
+			expect: [F, F, F, F, F, A, F, F, U]
+		}
+	],
+	'person.setRoles': [
+		{
+			name: 'make someone a volunteer',
+			args: (world) => ({ personId: world.target.personId, roles: ['volunteer'] }),
+			expect: [F, F, F, F, F, A, F, F, U]
+		},
+		{
+			name: 'make myself an admin',
+			args: (_world, actor) => ({ personId: actor.personId, roles: ['admin'] }),
+			expect: [F, F, F, F, F, N, F, F, U]
+		}
+	]
+};
+
+/** A refused write of `personId`'s own, for the dismiss cells (one id per actor). */
+const rejectionIds = new Map<string, string>();
+function ownRejectionId(actor: Actor): string {
+	if (!rejectionIds.has(actor.personId)) rejectionIds.set(actor.personId, newId());
+	return rejectionIds.get(actor.personId)!;
+}
+
+async function insertRejection(tx: Database | Transaction, personId: string, id: string) {
+	const version = await nextVersion(tx as Transaction);
+	await tx.insert(rejectedMutations).values({
+		id,
+		personId,
+		deviceId: newId(),
+		mutationId: 1,
+		name: 'contribution.log',
+		args: {},
+		reason: 'invalid',
+		version
+	});
+}
+
+let handle: DatabaseHandle;
+let world: World;
+
+async function buildWorld(db: Database): Promise<World> {
+	const roleOf: Record<SignedIn, Actor['roles'][number][]> = {
+		member: ['member'],
+		volunteer: ['member', 'volunteer'],
+		organizer: ['member', 'organizer'],
+		mentor: ['member', 'mentor'],
+		moderator: ['member', 'moderator'],
+		admin: ['member', 'admin'],
+		curator: ['member'],
+		eventOrganizer: ['member']
+	};
+	const actors = {} as Record<SignedIn, Actor>;
+	for (const name of Object.keys(roleOf) as SignedIn[])
+		actors[name] = await addPersonWithProfile(db, { displayName: name, roles: roleOf[name] });
+	const targetEmail = `target-private-${newId()}@example.org`;
+	const target = await addPersonWithProfile(db, {
+		displayName: 'Target',
+		email: targetEmail,
+		bio: 'target-bio'
+	});
+
+	const openGroup = await addGroup(db);
+	const freshOpenGroup = await addGroup(db);
+	const requestGroup = await addGroup(db, { policy: 'request' });
+	const closedGroup = await addGroup(db, { policy: 'closed' });
+	const archivedGroup = await addGroup(db, { archived: true });
+	for (const actor of [...Object.values(actors), target])
+		await addMembership(db, openGroup, actor.personId);
+	await addMembership(db, closedGroup, actors.curator.personId, { curator: true });
+	await addMembership(db, closedGroup, target.personId, { status: 'pending' });
+
+	const eventId = await addEvent(db, [actors.eventOrganizer.personId]);
+	const inviteEventId = await addEvent(db, [actors.eventOrganizer.personId]);
+	const badgeId = await addBadge(db);
+	const spareBadgeId = await addBadge(db);
+	const targetRejectionId = newId();
+	const targetContributionId = newId();
+	await db.transaction(async (tx) => {
+		const version = await nextVersion(tx);
+		await tx.update(events).set({ visibility: 'invite' }).where(eq(events.id, inviteEventId));
+		await tx.insert(registrations).values(
+			[eventId, inviteEventId].map((event) => ({
+				id: newId(),
+				eventId: event,
+				personId: target.personId,
+				status: 'registered' as const,
+				ticketCode: `ticket-${newId()}`,
+				version
+			}))
+		);
+		await tx.insert(checkIns).values({
+			eventId,
+			personId: target.personId,
+			checkedInAt: new Date(),
+			deviceIds: [newId()],
+			recordedBy: actors.eventOrganizer.personId,
+			version
+		});
+		await tx.insert(contributions).values({
+			id: targetContributionId,
+			personId: target.personId,
+			area: 'community',
+			activityType: 'other',
+			description: 'target-contribution',
+			happenedOn: '2024-05-01',
+			createdAt: new Date(),
+			version
+		});
+		await tx.insert(awards).values({
+			badgeId,
+			personId: target.personId,
+			awardedAt: new Date(),
+			awardedBy: actors.mentor.personId,
+			evidence: 'target-award-evidence',
+			version
+		});
+	});
+	await insertRejection(db, target.personId, targetRejectionId);
+	return {
+		actors,
+		target,
+		targetEmail,
+		openGroup,
+		freshOpenGroup,
+		requestGroup,
+		closedGroup,
+		archivedGroup,
+		eventId,
+		inviteEventId,
+		badgeId,
+		spareBadgeId,
+		targetRejectionId,
+		targetContributionId
+	};
+}
+
+beforeAll(async () => {
+	handle = await createTestDatabase();
+	serveEndpointsFrom(handle);
+	world = await buildWorld(handle.db);
+});
+afterAll(() => handle?.close());
+
+class RolledBack extends Error {}
+
+/** Run `work` in a transaction that is always rolled back: every cell starts from the world. */
+async function rolledBack<Result>(work: (tx: Transaction) => Promise<Result>): Promise<Result> {
+	let result: Result | undefined;
+	await handle.db
+		.transaction(async (tx) => {
+			result = await work(tx);
+			throw new RolledBack();
+		})
+		.catch((failure: unknown) => {
+			if (!(failure instanceof RolledBack)) throw failure;
+		});
+	return result as Result;
+}
+
+/** A row as text, without the version every push re-stamps. */
+function withoutVersion(row: Record<string, unknown>): string {
+	const copy = { ...row };
+	delete copy.version;
+	return JSON.stringify(copy);
+}
+
+/**
+ * Everything a write could change, minus what every push changes anyway (versions, the
+ * device row, the cell's own refusal): two equal snapshots mean nothing was written.
+ */
+async function snapshot(tx: Database | Transaction, deviceId: string) {
+	const tables = {
+		people,
+		events,
+		registrations,
+		checkIns,
+		contributions,
+		badges,
+		awards,
+		groups,
+		memberships,
+		deletions,
+		credentials,
+		sessions,
+		personMerges
+	};
+	const state: Record<string, string[]> = {};
+	for (const [name, table] of Object.entries(tables)) {
+		const rows = (await tx.select().from(table)) as Record<string, unknown>[];
+		state[name] = rows.map(withoutVersion).sort();
+	}
+	const refusals = await tx
+		.select()
+		.from(rejectedMutations)
+		.where(ne(rejectedMutations.deviceId, deviceId));
+	state.rejectedMutations = refusals.map(withoutVersion).sort();
+	return state;
+}
+
+async function runCell(name: MutationName, cell: Case, actorName: ActorName): Promise<string> {
+	if (actorName === 'anonymous') {
+		const deviceId = newId();
+		const before = await snapshot(handle.db, deviceId);
+		const response = await callEndpoint(pushEndpoint, {
+			body: JSON.stringify({
+				deviceId,
+				mutations: [{ mutationId: 1, name, args: cell.args(world, world.target), hlc: clock() }]
+			})
+		});
+		const unchanged = isDeepStrictEqual(before, await snapshot(handle.db, deviceId));
+		return response.status === 401 && unchanged ? U : `status ${response.status}`;
+	}
+	const actor = world.actors[actorName];
+	return rolledBack(async (tx) => {
+		await cell.setup?.(tx, world, actor);
+		const deviceId = newId();
+		const before = await snapshot(tx, deviceId);
+		const response = await handlePush(tx as unknown as Database, actor, {
+			deviceId,
+			mutations: [{ mutationId: 1, name, args: cell.args(world, actor), hlc: clock() }]
+		});
+		const unchanged = isDeepStrictEqual(before, await snapshot(tx, deviceId));
+		if (response.applied === 1) return unchanged ? N : A;
+		const [refusal] = await tx
+			.select()
+			.from(rejectedMutations)
+			.where(eq(rejectedMutations.deviceId, deviceId));
+		if (refusal?.reason !== 'forbidden') return `refused as ${refusal?.reason}: ${refusal?.detail}`;
+		// A refusal must leave everything as it was.
+		return unchanged ? F : 'forbidden, but something changed';
+	});
+}
+
+describe('authorization matrix: mutations', () => {
+	it('has rows for every mutation in the registry, and a column for every actor', () => {
+		expect(Object.keys(MATRIX).sort()).toEqual(Object.keys(mutations).sort());
+		for (const cases of Object.values(MATRIX)) {
+			expect(cases.length).toBeGreaterThan(0);
+			for (const cell of cases) expect(cell.expect).toHaveLength(ACTORS.length);
+		}
+	});
+
+	const cells = (Object.keys(mutations) as MutationName[]).flatMap((name) =>
+		(MATRIX[name] ?? []).flatMap((cell) =>
+			ACTORS.map((actor, column) => ({ name, cell, actor, expected: cell.expect[column] }))
+		)
+	);
+
+	it.each(cells)(
+		'$name: $cell.name, as $actor → $expected',
+		async ({ name, cell, actor, expected }) => {
+			expect(await runCell(name, cell, actor)).toBe(expected);
+		}
+	);
+});
+
+/** Pull everything in scope from the start, page after page. */
+async function pullAll(actor: Actor): Promise<PullChanges> {
+	const deviceId = newId();
+	const all: Partial<Record<keyof PullChanges, unknown[]>> = {};
+	let cursor = 0;
+	let page: PullResponse;
+	do {
+		page = await handlePull(handle.db, actor, { deviceId, cursor, limit: 200 });
+		for (const [table, rows] of Object.entries(page.changes))
+			(all[table as keyof PullChanges] ??= []).push(...rows);
+		cursor = page.cursor;
+	} while (page.more);
+	return all as PullChanges;
+}
+
+/** Y: the actor's pull holds the row; n: it does not. */
+const [Y, n] = [true, false] as const;
+
+interface ReadRow {
+	name: string;
+	holds(changes: PullChanges, world: World, actor: Actor): boolean;
+	/** One per signed-in actor, in ACTORS order (anonymous cannot pull: 401, tested apart). */
+	expect: readonly boolean[];
+}
+
+/** What each actor's pull receives. Columns: member … eventOrganizer, as above. */
+const PULL_MATRIX: ReadRow[] = [
+	{
+		name: 'my own person row, with my email',
+		holds: (changes, _world, actor) =>
+			changes.people.some((person) => person.id === actor.personId && person.email !== null),
+		//      mem vol org men mod adm cur evo
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+	},
+	{
+		name: "another person's row",
+		holds: (changes, world) => changes.people.some((person) => person.id === world.target.personId),
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+	},
+	{
+		name: "another person's private email",
+		holds: (changes, world) => JSON.stringify(changes).includes(world.targetEmail),
+		expect: [n, n, n, n, n, n, n, n]
+	},
+	{
+		name: 'a community event',
+		holds: (changes, world) => changes.events.some((event) => event.id === world.eventId),
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+	},
+	{
+		name: 'an invite-only event (its organizer only)',
+		holds: (changes, world) => changes.events.some((event) => event.id === world.inviteEventId),
+		expect: [n, n, n, n, n, n, n, Y]
+	},
+	{
+		name: "someone's registration at the event",
+		holds: (changes, world) =>
+			changes.registrations.some(
+				(row) => row.personId === world.target.personId && row.eventId === world.eventId
+			),
+		expect: [n, n, n, n, n, n, n, Y]
+	},
+	{
+		name: "someone's check-in at the event",
+		holds: (changes, world) =>
+			changes.checkIns.some((row) => row.personId === world.target.personId),
+		expect: [n, n, n, n, n, n, n, Y]
+	},
+	{
+		name: "someone's contribution",
+		holds: (changes, world) =>
+			changes.contributions.some((row) => row.id === world.targetContributionId),
+		expect: [n, n, n, n, n, n, n, n]
+	},
+	{
+		name: "someone's award (its giver only)",
+		holds: (changes, world) => changes.awards.some((row) => row.personId === world.target.personId),
+		expect: [n, n, n, Y, n, n, n, n]
+	},
+	{
+		name: "someone's refused write",
+		holds: (changes, world) =>
+			changes.rejectedMutations.some((row) => row.id === world.targetRejectionId),
+		expect: [n, n, n, n, n, n, n, n]
+	},
+	{
+		name: "someone's pending request (the group's curators and admins)",
+		holds: (changes, world) =>
+			changes.memberships.some(
+				(row) => row.groupId === world.closedGroup && row.personId === world.target.personId
+			),
+		expect: [n, n, n, n, n, Y, Y, n]
+	},
+	{
+		name: "someone's membership of a group",
+		holds: (changes, world) =>
+			changes.memberships.some(
+				(row) => row.groupId === world.openGroup && row.personId === world.target.personId
+			),
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+	},
+	{
+		name: 'groups and badges',
+		holds: (changes, world) =>
+			changes.groups.some((group) => group.id === world.closedGroup) &&
+			changes.badges.some((badge) => badge.id === world.badgeId),
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+	}
+];
+
+const SIGNED_IN = ACTORS.filter((actor): actor is SignedIn => actor !== 'anonymous');
+
+function signedInLocals(actor: Actor): App.Locals {
+	return {
+		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
+		sessionId: 'session'
+	};
+}
+const anonymous: App.Locals = { person: null, sessionId: null };
+
+describe('authorization matrix: reads', () => {
+	const pulls = new Map<SignedIn, PullChanges>();
+	beforeAll(async () => {
+		for (const actor of SIGNED_IN) pulls.set(actor, await pullAll(world.actors[actor]));
+	});
+
+	it.each(
+		PULL_MATRIX.flatMap((row) =>
+			SIGNED_IN.map((actor, column) => ({ row, actor, expected: row.expect[column] }))
+		)
+	)('pull: $row.name, as $actor → $expected', ({ row, actor, expected }) => {
+		expect(row.holds(pulls.get(actor)!, world, world.actors[actor])).toBe(expected);
+	});
+
+	it('pull and push: the anonymous caller gets 401', async () => {
+		const pulled = await callEndpoint(pullEndpoint, {
+			body: JSON.stringify({ deviceId: newId(), cursor: 0 }),
+			locals: anonymous
+		});
+		expect(pulled.status).toBe(401);
+		const pushed = await callEndpoint(pushEndpoint, {
+			body: JSON.stringify({ deviceId: newId(), mutations: [] }),
+			locals: anonymous
+		});
+		expect(pushed.status).toBe(401);
+	});
+
+	it.each(SIGNED_IN)('GET /api/me/export: %s receives their own data only', async (actor) => {
+		const response = await callEndpoint(exportData, {
+			locals: signedInLocals(world.actors[actor])
+		});
+		expect(response.status).toBe(200);
+		const text = await response.text();
+		expect((JSON.parse(text) as { profile: { id: string } }).profile.id).toBe(
+			world.actors[actor].personId
+		);
+		for (const secret of [world.targetEmail, 'target-bio', 'target-contribution'])
+			expect(text).not.toContain(secret);
+	});
+
+	it('GET /api/me/export: the anonymous caller gets 401', async () => {
+		expect((await callEndpoint(exportData, { locals: anonymous })).status).toBe(401);
+	});
+});
