@@ -41,6 +41,10 @@ import {
 	addPersonWithProfile,
 	clock
 } from '$lib/server/testing/fixtures';
+import { GET as duplicatesEndpoint } from '../../routes/api/admin/duplicates/+server';
+import { POST as importEndpoint } from '../../routes/api/admin/import/+server';
+import { POST as mergeEndpoint } from '../../routes/api/admin/merge/+server';
+import { GET as mergesEndpoint } from '../../routes/api/admin/merges/+server';
 import { GET as exportData } from '../../routes/api/me/export/+server';
 import { POST as pushEndpoint } from '../../routes/api/sync/push/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
@@ -725,5 +729,93 @@ describe('authorization matrix: reads', () => {
 
 	it('GET /api/me/export: the anonymous caller gets 401', async () => {
 		expect((await callEndpoint(exportData, { locals: anonymous })).status).toBe(401);
+	});
+});
+
+type Handler = Parameters<typeof callEndpoint>[0];
+
+interface EndpointRow {
+	name: string;
+	handler: Handler;
+	/** The request body for this cell (a write gets its own throwaway targets). */
+	body?(): Promise<{ body: string; wrote(): Promise<boolean> }>;
+	/** The HTTP status per actor, in ACTORS order. */
+	expect: readonly number[];
+}
+
+/** Two throwaway active people to merge; `wrote` tells whether the merge happened. */
+async function mergeTargets() {
+	const survivor = await addPersonWithProfile(handle.db);
+	const merged = await addPersonWithProfile(handle.db);
+	return {
+		body: JSON.stringify({ survivorId: survivor.personId, mergedId: merged.personId }),
+		async wrote() {
+			const [row] = await handle.db
+				.select({ status: people.status })
+				.from(people)
+				.where(eq(people.id, merged.personId));
+			return row?.status !== 'active';
+		}
+	};
+}
+
+/** A CSV of one new person; `wrote` tells whether the import created them. */
+async function importTarget() {
+	const email = `imported-${newId()}@example.org`;
+	return {
+		body: JSON.stringify({ csv: `email,name\n${email},Imported Person\n`, apply: true }),
+		async wrote() {
+			const rows = await handle.db
+				.select({ id: people.id })
+				.from(people)
+				.where(eq(people.email, email));
+			return rows.length > 0;
+		}
+	};
+}
+
+/** The admin APIs: admins only (403 for every other role, 401 without a session). */
+const ADMIN_MATRIX: EndpointRow[] = [
+	{
+		name: 'GET /api/admin/duplicates',
+		handler: duplicatesEndpoint,
+		//      mem  vol  org  men  mod  adm  cur  evo  anon
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+	},
+	{
+		name: 'GET /api/admin/merges',
+		handler: mergesEndpoint,
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+	},
+	{
+		name: 'POST /api/admin/merge',
+		handler: mergeEndpoint,
+		body: mergeTargets,
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+	},
+	{
+		name: 'POST /api/admin/import',
+		handler: importEndpoint,
+		body: importTarget,
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+	}
+];
+
+describe('authorization matrix: admin APIs', () => {
+	it.each(
+		ADMIN_MATRIX.flatMap((row) =>
+			ACTORS.map((actor, column) => ({ row, actor, expected: row.expect[column] }))
+		)
+	)('$row.name as $actor → $expected', async ({ row, actor, expected }) => {
+		const locals = actor === 'anonymous' ? anonymous : signedInLocals(world.actors[actor]);
+		const write = await row.body?.();
+		const response = await callEndpoint(row.handler, {
+			locals,
+			body: write?.body ?? null,
+			method: write ? 'POST' : 'GET'
+		});
+		expect(response.status).toBe(expected);
+		// A refused call wrote nothing; an allowed write did what it says.
+		if (write) expect(await write.wrote()).toBe(response.status === 200);
 	});
 });
