@@ -1,0 +1,110 @@
+/**
+ * Names of countries, languages and time zones through Intl, in the active locale: the lists
+ * people pick from on their profile, and how a stored code reads on any profile screen.
+ */
+import { getLocale } from '$lib/paraglide/runtime';
+
+/** ISO 3166-1 alpha-2 codes in use, and XK (Kosovo, user-assigned but used by CLDR). */
+export const COUNTRY_CODES = (
+	'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR ' +
+	'BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ ' +
+	'EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW ' +
+	'GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY ' +
+	'KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV ' +
+	'MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY ' +
+	'QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG ' +
+	'TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ' +
+	'ZM ZW'
+).split(' ');
+
+/** Languages people pick from (BCP 47); a stored tag outside the list still shows by its name. */
+export const LANGUAGE_TAGS = (
+	'af am ar as az be bg bn bo bs ca cs cy da de dv el en eo es es-419 et eu fa ff fi fil fo fr ' +
+	'fy ga gd gl gn gu ha haw he hi hr ht hu hy id ig is it ja jv ka kk km kn ko ku ky la lb lg ' +
+	'ln lo lt lv mg mi mk ml mn mr ms mt my nb ne nl nn ny om or pa pl ps pt pt-BR qu rm ro ru rw ' +
+	'sa sd si sk sl sm sn so sq sr st su sv sw ta te tg th ti tk tn to tr ts tt ug uk ur uz vi wo ' +
+	'xh yi yo yue zh-Hans zh-Hant zu'
+).split(' ');
+
+const displayNames = new Map<string, Intl.DisplayNames>();
+
+function namesOf(type: 'region' | 'language', locale: string): Intl.DisplayNames {
+	const key = `${type}:${locale}`;
+	let names = displayNames.get(key);
+	if (!names) {
+		names = new Intl.DisplayNames([locale], { type, fallback: 'code' });
+		displayNames.set(key, names);
+	}
+	return names;
+}
+
+export function countryName(code: string, locale = getLocale()): string {
+	try {
+		return namesOf('region', locale).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+export function languageName(tag: string, locale = getLocale()): string {
+	try {
+		return namesOf('language', locale).of(tag) ?? tag;
+	} catch {
+		return tag;
+	}
+}
+
+export interface Choice {
+	value: string;
+	label: string;
+}
+
+function byLabel(choices: Choice[], locale: string): Choice[] {
+	const collator = new Intl.Collator(locale);
+	return choices.sort((a, b) => collator.compare(a.label, b.label));
+}
+
+/** Every country, by its name in `locale`. */
+export function countryChoices(locale = getLocale()): Choice[] {
+	return byLabel(
+		COUNTRY_CODES.map((code) => ({ value: code, label: countryName(code, locale) })),
+		locale
+	);
+}
+
+/** The pickable languages, by their name in `locale`. */
+export function languageChoices(locale = getLocale()): Choice[] {
+	return byLabel(
+		LANGUAGE_TAGS.map((tag) => ({ value: tag, label: languageName(tag, locale) })),
+		locale
+	);
+}
+
+/** Every time zone this browser knows, with its current offset ("Europe/Berlin · GMT+1"). */
+export function timeZoneChoices(locale = getLocale(), now = new Date()): Choice[] {
+	const zones = Intl.supportedValuesOf('timeZone');
+	if (!zones.includes('UTC')) zones.push('UTC');
+	return zones.map((zone) => ({ value: zone, label: timeZoneLabel(zone, locale, now) }));
+}
+
+/** A time zone as people read it: its place, and its offset now. */
+export function timeZoneLabel(zone: string, locale = getLocale(), now = new Date()): string {
+	const place = zone.replaceAll('_', ' ');
+	try {
+		const offset = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'shortOffset' })
+			.formatToParts(now)
+			.find((part) => part.type === 'timeZoneName')?.value;
+		return offset ? `${place} · ${offset}` : place;
+	} catch {
+		return place;
+	}
+}
+
+/** This device's time zone: the default for a profile that has none yet. */
+export function deviceTimeZone(): string | null {
+	try {
+		return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+	} catch {
+		return null;
+	}
+}
