@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import {
 	bigint,
 	boolean,
+	customType,
 	date,
 	index,
 	integer,
@@ -34,6 +35,11 @@ import {
 import type { SyncedTable } from '$lib/domain/sync-protocol';
 
 const version = () => bigint('version', { mode: 'number' }).notNull();
+
+/** Text compared byte by byte whatever the database's locale: prefix ranges and sort order of the directory. */
+const byteOrderedText = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
+/** PostgreSQL full-text search's document type (Drizzle has no builder for it). */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /** A single row holding the last version handed out; bumped under a row lock per writing transaction. */
@@ -88,12 +94,42 @@ export const people = pgTable(
 			.notNull()
 			.default({}),
 		createdAt: createdAt(),
-		version: version()
+		version: version(),
+		/*
+		 * The directory's search columns (server/directory.ts), computed by the database from the
+		 * fields above on every write, whoever writes: only what a signed-in member may see goes
+		 * in (a private city is never findable by city). The gather_search_* functions are in
+		 * drizzle/0003. Folded like domain/directory.ts foldText: case and accents ignored.
+		 */
+		/** The display name's folded words, ' maria garcia': the sort order and "name begins with". */
+		searchName: byteOrderedText('search_name').generatedAlwaysAs(
+			sql`gather_search_words(display_name)`
+		),
+		/** Lexemes 'n:<name word>' and 'o:<word of the visible city, skills, interests>'. */
+		searchVector: tsvector('search_vector').generatedAlwaysAs(
+			sql`gather_search_vector(display_name, city, skills, interests, privacy)`
+		),
+		/** The visible filter values: 'skill:…', 'language:…', 'country:…', 'area:…'. */
+		searchFacets: text('search_facets')
+			.array()
+			.generatedAlwaysAs(sql`gather_search_facets(languages, skills, country, areas, privacy)`)
 	},
 	(table) => [
 		uniqueIndex('people_email_key').on(table.email),
 		index('people_version_idx').on(table.version),
-		index('people_merged_into_idx').on(table.mergedInto)
+		index('people_merged_into_idx').on(table.mergedInto),
+		// Active people in directory order. Migration 0003 adds INCLUDE (search_vector,
+		// search_facets), which Drizzle cannot write: a search walks this index alone (an
+		// index-only scan) while matches are frequent.
+		index('people_directory_order_idx')
+			.on(table.searchName, table.id)
+			.where(sql`status = 'active'`),
+		index('people_directory_vector_idx')
+			.using('gin', table.searchVector)
+			.where(sql`status = 'active'`),
+		index('people_directory_facets_idx')
+			.using('gin', table.searchFacets)
+			.where(sql`status = 'active'`)
 	]
 );
 
