@@ -103,7 +103,7 @@ export const mergeAnswerSchema = z.object({ merge: mergeLogEntrySchema });
 export const mergesAnswerSchema = z.object({ merges: z.array(mergeLogEntrySchema) });
 
 /** Limits of one CSV import. */
-export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
+export const IMPORT_MAX_BYTES = 2_000_000;
 export const IMPORT_MAX_ROWS = 10_000;
 
 /** The columns an import reads (header names are matched case-insensitively, with aliases). */

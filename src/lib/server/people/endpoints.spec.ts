@@ -186,7 +186,7 @@ describe('admin people endpoints', () => {
 		expect(large.status).toBe(200);
 		expect(importAnswerSchema.parse(large.body).fileError).toEqual({
 			code: 'too_large',
-			limit: 2 * 1024 * 1024
+			limit: 2_000_000
 		});
 
 		const applied = importAnswerSchema.parse(

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMPORT_MAX_ROWS } from '$lib/domain/people-admin';
 import type { DatabaseHandle } from '$lib/server/db';
 import { people } from '$lib/server/db/schema';
-import { currentVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { readPeopleCsv } from './csv';
 import { importPeople } from './import';
-import { addProfile } from './spec-fixtures';
+import { addProfile, headVersion } from './spec-fixtures';
 
 let handle: DatabaseHandle;
 let ana: string;
@@ -63,9 +62,9 @@ const CSV = [
 
 describe('importPeople', () => {
 	it('previews each row: its action, what it fills, and the exact errors of bad rows', async () => {
-		const before = await currentVersion(handle.db);
+		const before = await headVersion(handle.db);
 		const preview = await importPeople(handle.db, CSV, { apply: false });
-		expect(await currentVersion(handle.db)).toBe(before);
+		expect(await headVersion(handle.db)).toBe(before);
 		expect(preview.applied).toBe(false);
 		expect(preview.fileError).toBeNull();
 		expect(preview.ignoredColumns).toEqual(['Shoe size']);
@@ -130,10 +129,10 @@ describe('importPeople', () => {
 	});
 
 	it('applies only the valid rows, in one transaction with one version', async () => {
-		const before = await currentVersion(handle.db);
+		const before = await headVersion(handle.db);
 		const [bobBefore] = await handle.db.select().from(people).where(eq(people.id, bob));
 		const applied = await importPeople(handle.db, CSV, { apply: true });
-		const version = await currentVersion(handle.db);
+		const version = await headVersion(handle.db);
 		expect(version).toBe(before + 1);
 		expect(applied.applied).toBe(true);
 		expect(applied.counts).toEqual({ create: 1, update: 1, unchanged: 0, merge: 3, error: 10 });
@@ -189,7 +188,7 @@ describe('importPeople', () => {
 
 		// The same file again changes nothing and spends no version.
 		const again = await importPeople(handle.db, CSV, { apply: true });
-		expect(await currentVersion(handle.db)).toBe(version);
+		expect(await headVersion(handle.db)).toBe(version);
 		expect(again.rows.find((row) => row.row === 2)!.action).toBe('unchanged');
 		expect(again.rows.find((row) => row.row === 4)!.action).toBe('unchanged');
 	});
@@ -205,7 +204,7 @@ describe('importPeople', () => {
 			sql`create trigger refuse_boom before insert on people for each row execute function refuse_boom()`
 		);
 		try {
-			const before = await currentVersion(db);
+			const before = await headVersion(db);
 			const csv = [
 				'email,name,city,skills',
 				'ana.two@example.org,Ana Two,Quito,',
@@ -215,7 +214,7 @@ describe('importPeople', () => {
 			const preview = await importPeople(db, csv, { apply: false });
 			expect(preview.counts).toMatchObject({ create: 2, update: 1, error: 0 });
 			await expect(importPeople(db, csv, { apply: true })).rejects.toThrow();
-			expect(await currentVersion(db)).toBe(before);
+			expect(await headVersion(db)).toBe(before);
 			const written = await db
 				.select({ id: people.id })
 				.from(people)
@@ -257,9 +256,9 @@ describe('readPeopleCsv', () => {
 			column: 'E-mail'
 		});
 		expect(fileError('email,name\n\n\n')).toEqual({ code: 'no_rows' });
-		expect(fileError(`email\n${'a'.repeat(2 * 1024 * 1024)}`)).toEqual({
+		expect(fileError(`email\n${'a'.repeat(2_000_000)}`)).toEqual({
 			code: 'too_large',
-			limit: 2 * 1024 * 1024
+			limit: 2_000_000
 		});
 		const many = ['email', ...Array.from({ length: IMPORT_MAX_ROWS + 1 }, (_, n) => `p${n}@x.org`)];
 		expect(fileError(many.join('\n'))).toEqual({ code: 'too_many_rows', limit: IMPORT_MAX_ROWS });

@@ -25,7 +25,6 @@ import {
 	rejectedMutations,
 	sessions
 } from '$lib/server/db/schema';
-import { currentVersion } from '$lib/server/db/versions';
 import { handlePull } from '$lib/server/sync/pull';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addBadge, addEvent, addGroup, addMembership } from '$lib/server/testing/fixtures';
@@ -37,7 +36,8 @@ import {
 	addProfile,
 	addRegistration,
 	addRejection,
-	addSignInMeans
+	addSignInMeans,
+	headVersion
 } from './spec-fixtures';
 
 let handle: DatabaseHandle;
@@ -159,14 +159,14 @@ describe('mergePeople', () => {
 		await addRejection(db, merged, mergedMeans.deviceId);
 
 		const before = await census([survivor, merged]);
-		const cursor = await currentVersion(db);
+		const cursor = await headVersion(db);
 
 		const entry = await mergePeople(db, {
 			survivorId: survivor,
 			mergedId: merged,
 			mergedBy: admin
 		});
-		const version = await currentVersion(db);
+		const version = await headVersion(db);
 		expect(version).toBe(cursor + 1);
 
 		// What moved and what folded, exactly.
@@ -401,7 +401,7 @@ describe('mergePeople', () => {
 			await refusal(mergePeople(db, { survivorId: ana, mergedId: deleted, mergedBy: null }))
 		).toBe('merged_inactive');
 
-		const before = await currentVersion(db);
+		const before = await headVersion(db);
 		await mergePeople(db, { survivorId: ana, mergedId: bea, mergedBy: null });
 		// No chains: a merged person neither survives another merge nor is merged twice.
 		expect(
@@ -411,7 +411,7 @@ describe('mergePeople', () => {
 			await refusal(mergePeople(db, { survivorId: carla, mergedId: bea, mergedBy: null }))
 		).toBe('merged_inactive');
 		// A refusal writes nothing: only the one merge took a version.
-		expect(await currentVersion(db)).toBe(before + 1);
+		expect(await headVersion(db)).toBe(before + 1);
 		const [carlaRow] = await db.select().from(people).where(eq(people.id, carla));
 		expect(carlaRow.status).toBe('active');
 		const merges = await db

@@ -13,7 +13,7 @@ import {
 	rejectedMutations,
 	sessions
 } from '$lib/server/db/schema';
-import { nextVersion } from '$lib/server/db/versions';
+import { currentVersion, nextVersion } from '$lib/server/db/versions';
 
 /** Run `write` in one transaction with its own version, as every server write does. */
 export function written<Result>(
@@ -141,4 +141,9 @@ export function addRejection(db: Database, personId: string, deviceId: string): 
 		});
 		return id;
 	});
+}
+
+/** The last version handed out, read outside any transaction. */
+export function headVersion(db: Database): Promise<number> {
+	return db.transaction((tx) => currentVersion(tx));
 }

@@ -20,7 +20,7 @@ import type { RequestHandler } from './$types';
 const MAX_BODY_BYTES = IMPORT_MAX_BYTES * 4;
 
 const tooLarge = () =>
-	jsonError(413, 'too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1024 / 1024} MB`);
+	jsonError(413, 'too_large', `The file is larger than ${IMPORT_MAX_BYTES / 1_000_000} MB`);
 
 async function readImport(request: Request): Promise<ImportRequest | Response> {
 	if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_BYTES) return tooLarge();
