@@ -32,6 +32,7 @@ for (const locale of ['en', 'ar'] as const) {
 		await page.locator('#name').fill('Amira Haddad');
 		await page.locator('#email').fill(email);
 		await page.getByTestId('sign-up').click();
+		await page.getByTestId('recovery-saved').click();
 		await expect(page.getByTestId('log-cta')).toBeVisible();
 		await waitForServiceWorker(page);
 		// The passkey, to carry to the second device (the authenticator lives with this page).

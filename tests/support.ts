@@ -56,6 +56,8 @@ export async function signUp(
 	await page.locator('#name').fill(name);
 	await page.locator('#email').fill(email);
 	await page.getByTestId('sign-up').click();
+	// The recovery codes are shown once, right after sign-up, until the person has saved them.
+	await page.getByTestId('recovery-saved').click();
 	await expect(page.getByTestId('log-cta')).toBeVisible();
 	return authenticator;
 }

@@ -1,6 +1,7 @@
 /**
- * Passkey sign-up and sign-in from the browser. Every failure is an AuthError with a code the
- * screens translate; nothing here renders anything.
+ * Sign-up, sign-in (passkey, recovery code, email link) and the signed-in person's passkeys,
+ * from the browser. Every failure is an AuthError with a code; `authErrorMessage` translates it
+ * for the screens, and nothing here renders anything.
  */
 import {
 	browserSupportsWebAuthn,
@@ -10,28 +11,58 @@ import {
 	type PublicKeyCredentialRequestOptionsJSON
 } from '@simplewebauthn/browser';
 import { z } from 'zod';
-import { meResponseSchema, sessionPersonSchema, type SessionPerson } from '$lib/domain/auth-api';
+import {
+	emailLinkAvailabilitySchema,
+	meResponseSchema,
+	passkeyAnswerSchema,
+	passkeysAnswerSchema,
+	recoveryCodesAnswerSchema,
+	recoverySignInAnswerSchema,
+	sessionPersonSchema,
+	signOutEverywhereAnswerSchema,
+	signUpAnswerSchema,
+	type Passkey,
+	type PasskeysAnswer,
+	type SessionPerson
+} from '$lib/domain/auth-api';
 import { apiErrorSchema } from '$lib/domain/sync-protocol';
+import { m } from '$lib/paraglide/messages';
+
+/** The server's refusal codes the screens know; anything else is a server fault or a bad input. */
+const SERVER_CODES = [
+	'email_taken',
+	'unknown_credential',
+	'verification_failed',
+	'passkey_exists',
+	'not_found',
+	'last_sign_in_method',
+	'recovery_failed',
+	'link_invalid',
+	'email_unavailable',
+	'rate_limited'
+] as const;
 
 export type AuthErrorCode =
 	| 'cancelled'
 	| 'not_supported'
 	| 'network'
-	| 'email_taken'
-	| 'unknown_credential'
-	| 'verification_failed'
+	| 'unauthorized'
 	| 'invalid'
-	| 'server';
+	| 'server'
+	| (typeof SERVER_CODES)[number];
 
 export class AuthError extends Error {
 	constructor(
 		readonly code: AuthErrorCode,
 		message: string = code,
-		options?: ErrorOptions
+		options?: ErrorOptions & { retryAfterSeconds?: number }
 	) {
 		super(message, options);
 		this.name = 'AuthError';
+		this.retryAfterSeconds = options?.retryAfterSeconds ?? null;
 	}
+	/** For `rate_limited`: how long the server asked to wait. */
+	readonly retryAfterSeconds: number | null;
 }
 
 const personAnswerSchema = z.object({ person: sessionPersonSchema });
@@ -40,9 +71,6 @@ const hasChallenge = (value: unknown) =>
 	z.looseObject({ challenge: z.string().min(1) }).safeParse(value).success;
 const creationOptionsSchema = z.custom<PublicKeyCredentialCreationOptionsJSON>(hasChallenge);
 const requestOptionsSchema = z.custom<PublicKeyCredentialRequestOptionsJSON>(hasChallenge);
-
-/** The server's refusal codes the screens know; anything else is a server fault or a bad input. */
-const SERVER_CODES = ['email_taken', 'unknown_credential', 'verification_failed'] as const;
 
 export function passkeysSupported(): boolean {
 	return browserSupportsWebAuthn();
@@ -68,12 +96,22 @@ async function request(path: string, init: RequestInit = {}): Promise<unknown> {
 	const code = answer.success ? answer.data.error : undefined;
 	const message = answer.success ? answer.data.message : response.statusText;
 	const known = SERVER_CODES.find((serverCode) => serverCode === code);
-	if (known) throw new AuthError(known, message);
+	const retryAfter = Number(response.headers.get('retry-after'));
+	if (known) {
+		throw new AuthError(known, message, {
+			retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined
+		});
+	}
+	if (response.status === 401) throw new AuthError('unauthorized', message);
 	throw new AuthError(response.status === 400 ? 'invalid' : 'server', message);
 }
 
 function post(path: string, body: unknown): Promise<unknown> {
 	return request(path, { method: 'POST', body: JSON.stringify(body) });
+}
+
+function send(method: 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+	return request(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
 function parseAnswer<Schema extends z.ZodType>(schema: Schema, answer: unknown): z.infer<Schema> {
@@ -99,8 +137,14 @@ function requireSupport(): void {
 		throw new AuthError('not_supported', 'This browser cannot use passkeys');
 }
 
-/** Create the person and their first passkey; resolves once signed in. */
-export async function signUp(displayName: string, email: string): Promise<SessionPerson> {
+/**
+ * Create the person and their first passkey; resolves once signed in, with the recovery
+ * codes to show this one time.
+ */
+export async function signUp(
+	displayName: string,
+	email: string
+): Promise<{ person: SessionPerson; recoveryCodes: string[] }> {
 	requireSupport();
 	const optionsJSON = parseAnswer(
 		creationOptionsSchema,
@@ -109,8 +153,7 @@ export async function signUp(displayName: string, email: string): Promise<Sessio
 	const response = await startRegistration({ optionsJSON }).catch((cause: unknown) => {
 		throw browserFailure(cause);
 	});
-	return parseAnswer(personAnswerSchema, await post('/api/auth/signup/verify', { response }))
-		.person;
+	return parseAnswer(signUpAnswerSchema, await post('/api/auth/signup/verify', { response }));
 }
 
 /** Sign in with any passkey this device holds for the site. */
@@ -131,4 +174,99 @@ export async function signOut(): Promise<void> {
 /** Who the server thinks this browser is; throws AuthError('network') offline. */
 export async function fetchMe(): Promise<SessionPerson | null> {
 	return parseAnswer(meResponseSchema, await request('/api/auth/me', { cache: 'no-store' })).person;
+}
+
+/** Sign in with an email and one of the recovery codes saved at sign-up (the code is spent). */
+export async function signInWithRecoveryCode(
+	email: string,
+	code: string
+): Promise<{ person: SessionPerson; recoveryCodesLeft: number }> {
+	return parseAnswer(
+		recoverySignInAnswerSchema,
+		await post('/api/auth/recovery/signin', { email, code })
+	);
+}
+
+/** Whether this server can mail sign-in links. */
+export async function emailLinkAvailable(): Promise<boolean> {
+	return parseAnswer(emailLinkAvailabilitySchema, await request('/api/auth/email')).available;
+}
+
+/** Ask for a sign-in link; the answer is the same whether or not the email is known. */
+export async function requestEmailLink(email: string): Promise<void> {
+	await post('/api/auth/email/request', { email });
+}
+
+/** Spend an email link's token for a session. */
+export async function signInWithEmailLink(token: string): Promise<SessionPerson> {
+	return parseAnswer(personAnswerSchema, await post('/api/auth/email/verify', { token })).person;
+}
+
+export async function listPasskeys(): Promise<PasskeysAnswer> {
+	return parseAnswer(passkeysAnswerSchema, await request('/api/auth/passkeys'));
+}
+
+/** Create one more passkey for the signed-in person (their current ones are excluded). */
+export async function addPasskey(name?: string): Promise<Passkey> {
+	requireSupport();
+	const optionsJSON = parseAnswer(
+		creationOptionsSchema,
+		await post('/api/auth/passkeys/options', {})
+	);
+	const response = await startRegistration({ optionsJSON }).catch((cause: unknown) => {
+		throw browserFailure(cause);
+	});
+	return parseAnswer(
+		passkeyAnswerSchema,
+		await post('/api/auth/passkeys/verify', { response, name })
+	).passkey;
+}
+
+function passkeyPath(id: string): string {
+	return `/api/auth/passkeys/${encodeURIComponent(id)}`;
+}
+
+export async function renamePasskey(id: string, name: string): Promise<Passkey> {
+	return parseAnswer(passkeyAnswerSchema, await send('PATCH', passkeyPath(id), { name })).passkey;
+}
+
+export async function revokePasskey(id: string): Promise<void> {
+	await send('DELETE', passkeyPath(id));
+}
+
+/** New recovery codes; the old ones stop working. */
+export async function regenerateRecoveryCodes(): Promise<string[]> {
+	return parseAnswer(recoveryCodesAnswerSchema, await post('/api/auth/recovery/regenerate', {}))
+		.recoveryCodes;
+}
+
+/** End every session of the signed-in person, this browser's included. */
+export async function signOutEverywhere(): Promise<number> {
+	return parseAnswer(signOutEverywhereAnswerSchema, await post('/api/auth/signout/everywhere', {}))
+		.ended;
+}
+
+const errorMessages: Record<AuthErrorCode, (error: AuthError) => string> = {
+	cancelled: () => m.auth_error_cancelled(),
+	not_supported: () => m.auth_error_not_supported(),
+	network: () => m.auth_error_network(),
+	unauthorized: () => m.passkeys_error_session_ended(),
+	invalid: () => m.auth_error_invalid(),
+	server: () => m.auth_error_server(),
+	email_taken: () => m.auth_error_email_taken(),
+	unknown_credential: () => m.auth_error_unknown_credential(),
+	verification_failed: () => m.auth_error_verification_failed(),
+	passkey_exists: () => m.passkeys_error_exists(),
+	not_found: () => m.passkeys_error_not_found(),
+	last_sign_in_method: () => m.passkeys_error_last(),
+	recovery_failed: () => m.signin_recovery_failed(),
+	link_invalid: () => m.signin_link_invalid(),
+	email_unavailable: () => m.signin_email_unavailable(),
+	rate_limited: (error) =>
+		m.signin_rate_limited({ minutes: Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60)) })
+};
+
+/** What to tell the person about a failure, in their language. */
+export function authErrorMessage(error: unknown): string {
+	return error instanceof AuthError ? errorMessages[error.code](error) : m.auth_error_server();
 }
