@@ -6,7 +6,11 @@
  * serialised answer is caught; the audiences that may see it must find the marker (the check
  * would otherwise prove nothing).
  */
+import { isHttpError, isRedirect } from '@sveltejs/kit';
+import { render } from 'svelte/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { areaLabels } from '$lib/client/labels';
+import { countryName, languageName } from '$lib/components/profile/intl-names';
 import type { Actor } from '$lib/domain/actor';
 import {
 	DEFAULT_PRIVACY,
@@ -24,8 +28,13 @@ import type { people } from '$lib/server/db/schema';
 import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addPersonWithProfile, clock } from '$lib/server/testing/fixtures';
+import { addPersonWithProfile, callRoute, clock } from '$lib/server/testing/fixtures';
+import { GET as directoryEndpoint } from '../../routes/api/directory/+server';
+import { GET as personEndpoint } from '../../routes/api/people/[id]/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
+import { GET as avatarEndpoint } from '../../routes/p/[id]/avatar/+server';
+import { load as publicPageLoad } from '../../routes/p/[id]/+page.server';
+import PublicPage from '../../routes/p/[id]/+page.svelte';
 
 const AUDIENCES = ['self', 'member', 'anonymous'] as const;
 type Audience = (typeof AUDIENCES)[number];
@@ -40,15 +49,19 @@ const SEES: Record<PrivacyLevel, Record<Audience, boolean>> = {
 type Stored = Partial<typeof people.$inferInsert>;
 
 /** Per field, one value no other person holds, unique per level. */
-const COUNTRIES: Record<PrivacyLevel, string> = { private: 'ZQ', community: 'ZX', public: 'ZY' };
+const COUNTRIES: Record<PrivacyLevel, string> = { private: 'TV', community: 'NR', public: 'PW' };
 const ZONES: Record<PrivacyLevel, string> = {
 	private: 'Pacific/Chatham',
 	community: 'Asia/Kathmandu',
 	public: 'Australia/Eucla'
 };
-const LANGUAGES: Record<PrivacyLevel, string> = { private: 'tlh', community: 'qya', public: 'qzb' };
+const LANGUAGES: Record<PrivacyLevel, string> = { private: 'haw', community: 'fo', public: 'rm' };
 const AREAS_BY_LEVEL = { private: 'marketing', community: 'education', public: 'testing' } as const;
 
+/**
+ * The value stored in `field` for the person of (field, level), and the strings that betray it
+ * in an answer: in JSON, and as a page shows it (a country's or language's name, an area's label).
+ */
 function markerOf(field: PrivacyField, level: PrivacyLevel): { stored: Stored; needles: string[] } {
 	const word = `zq${field.toLowerCase()}${level}marker`;
 	switch (field) {
@@ -63,12 +76,16 @@ function markerOf(field: PrivacyField, level: PrivacyLevel): { stored: Stored; n
 			const base64 = Buffer.from(word).toString('base64');
 			return { stored: { avatar: `data:image/png;base64,${base64}` }, needles: [base64, word] };
 		}
-		case 'country':
-			return { stored: { country: COUNTRIES[level] }, needles: [`"${COUNTRIES[level]}"`] };
+		case 'country': {
+			const code = COUNTRIES[level];
+			return { stored: { country: code }, needles: [`"${code}"`, countryName(code, 'en')] };
+		}
 		case 'timezone':
 			return { stored: { timezone: ZONES[level] }, needles: [ZONES[level]] };
-		case 'languages':
-			return { stored: { languages: [LANGUAGES[level]] }, needles: [`"${LANGUAGES[level]}"`] };
+		case 'languages': {
+			const tag = LANGUAGES[level];
+			return { stored: { languages: [tag] }, needles: [`"${tag}"`, languageName(tag, 'en')] };
+		}
 		case 'skills':
 		case 'interests':
 			return { stored: { [field]: [word] }, needles: [word] };
@@ -77,11 +94,15 @@ function markerOf(field: PrivacyField, level: PrivacyLevel): { stored: Stored; n
 				stored: { links: [{ label: `${word}label`, url: `https://${word}.example.org/` }] },
 				needles: [word]
 			};
-		case 'areas':
+		case 'areas': {
+			const area = AREAS_BY_LEVEL[level];
+			const label = areaLabels[area]();
+			// The page escapes it: "Testing &amp; QA".
 			return {
-				stored: { areas: [AREAS_BY_LEVEL[level]] },
-				needles: [`"${AREAS_BY_LEVEL[level]}"`]
+				stored: { areas: [area] },
+				needles: [`"${area}"`, label, label.replaceAll('&', '&amp;')]
 			};
+		}
 	}
 }
 
@@ -206,6 +227,161 @@ describe('privacy matrix: pull', () => {
 	it('the anonymous caller cannot pull at all (401)', async () => {
 		const response = await callEndpoint(pullEndpoint, {
 			body: JSON.stringify({ deviceId: newId(), cursor: 0 })
+		});
+		expect(response.status).toBe(401);
+	});
+});
+
+function localsOf(audience: Audience, subject: Subject): App.Locals {
+	if (audience === 'anonymous') return { person: null, sessionId: null };
+	const actor = audience === 'self' ? subject.actor : viewer;
+	return {
+		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
+		sessionId: 'session'
+	};
+}
+
+describe('privacy matrix: GET /api/people/[id]', () => {
+	it.each(cells(AUDIENCES))(
+		'$field at $level, read by $audience → visible: $sees',
+		async ({ field, level, audience, sees }) => {
+			const subject = subjectOf(field, level);
+			const response = await callEndpoint(personEndpoint, {
+				locals: localsOf(audience, subject),
+				params: { id: subject.actor.personId }
+			});
+			expect([200, 404]).toContain(response.status);
+			expect(leaks(await response.text(), subject)).toBe(sees);
+		}
+	);
+});
+
+/** The public page's server load for a person, as SvelteKit would run it for anyone on the web. */
+async function loadPublicPage(id: string) {
+	const url = new URL(`https://gather.example.org/p/${id}`);
+	try {
+		const data = await publicPageLoad({
+			params: { id },
+			url,
+			setHeaders: () => {}
+		} as never);
+		return { data: data as Exclude<typeof data, void>, status: 200 };
+	} catch (caught) {
+		if (isHttpError(caught)) return { data: caught.body, status: caught.status };
+		if (isRedirect(caught)) return { data: caught.location, status: caught.status };
+		throw caught;
+	}
+}
+
+describe('privacy matrix: the public page /p/[id] (anyone on the web)', () => {
+	it.each(cells(['anonymous']))(
+		'$field at $level: load data and HTML → visible: $sees',
+		async ({ field, level, sees }) => {
+			const subject = subjectOf(field, level);
+			const page = await loadPublicPage(subject.actor.personId);
+			expect(leaks(page.data, subject)).toBe(sees);
+			if (page.status !== 200) {
+				// No page at all: only when the display name itself is not public.
+				expect(field === 'displayName' && level !== 'public').toBe(true);
+				return;
+			}
+			const html = render(PublicPage, {
+				props: { data: page.data, params: { id: subject.actor.personId } } as never
+			});
+			expect(leaks(html.head + html.body, subject)).toBe(sees);
+		}
+	);
+
+	it.each(PRIVACY_LEVELS)('the avatar image at %s is served only when public', async (level) => {
+		const subject = subjectOf('avatar', level);
+		const response = await callEndpoint(avatarEndpoint, {
+			params: { id: subject.actor.personId }
+		});
+		const body = Buffer.from(await response.arrayBuffer()).toString('utf8');
+		expect(response.status).toBe(level === 'public' ? 200 : 404);
+		expect(leaks(body, subject)).toBe(SEES[level].anonymous);
+	});
+});
+
+/** What a member could search for to find the hidden value, per field. */
+function searchesFor(subject: Subject): Record<string, string>[] {
+	const word = `zq${subject.field.toLowerCase()}${subject.level}marker`;
+	switch (subject.field) {
+		case 'country':
+			return [{ country: COUNTRIES[subject.level] }];
+		case 'languages':
+			return [{ language: LANGUAGES[subject.level] }];
+		case 'areas':
+			return [{ area: AREAS_BY_LEVEL[subject.level] }];
+		case 'skills':
+			return [{ q: word }, { skill: word }];
+		case 'timezone':
+			return [{ q: ZONES[subject.level].split('/')[1] }];
+		default:
+			return [{ q: word }];
+	}
+}
+
+/** The fields the directory searches or filters by: a visible value there must be found. */
+const SEARCHED: readonly PrivacyField[] = [
+	'displayName',
+	'city',
+	'country',
+	'languages',
+	'skills',
+	'interests',
+	'areas'
+];
+
+async function searchAs(actor: Actor, params: Record<string, string>) {
+	const query = new URLSearchParams({ ...params, limit: '50' });
+	const response = await callRoute(directoryEndpoint, {
+		locals: {
+			person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
+			sessionId: 'session'
+		},
+		url: `https://gather.example.org/api/directory?${query}`
+	});
+	expect(response.status).toBe(200);
+	return (await response.json()) as { people: { id: string }[]; nextCursor: string | null };
+}
+
+describe('privacy matrix: the directory (GET /api/directory)', () => {
+	let everyone: unknown[];
+	beforeAll(async () => {
+		everyone = [];
+		let cursor: string | null = null;
+		do {
+			const page = await searchAs(viewer, cursor ? { cursor } : {});
+			everyone.push(...page.people);
+			cursor = page.nextCursor;
+		} while (cursor);
+	});
+
+	it.each(cells(['member']))(
+		"$field at $level, in a member's results → visible: $sees",
+		({ field, level, sees }) => {
+			expect(leaks(everyone, subjectOf(field, level))).toBe(sees);
+		}
+	);
+
+	it.each(cells(['member']))(
+		'$field at $level, searched for by a member → found: $sees (when searchable)',
+		async ({ field, level, sees }) => {
+			const subject = subjectOf(field, level);
+			for (const search of searchesFor(subject)) {
+				const page = await searchAs(viewer, search);
+				const found = page.people.some((person) => person.id === subject.actor.personId);
+				if (!sees) expect(found, JSON.stringify(search)).toBe(false);
+				else if (SEARCHED.includes(field)) expect(found, JSON.stringify(search)).toBe(true);
+				expect(leaks(page, subject)).toBe(sees && found);
+			}
+		}
+	);
+
+	it('the anonymous caller cannot search (401)', async () => {
+		const response = await callRoute(directoryEndpoint, {
+			url: 'https://gather.example.org/api/directory?q=zq'
 		});
 		expect(response.status).toBe(401);
 	});
