@@ -39,13 +39,19 @@ import {
 	addGroup,
 	addMembership,
 	addPersonWithProfile,
+	callRoute,
 	clock
 } from '$lib/server/testing/fixtures';
 import { GET as duplicatesEndpoint } from '../../routes/api/admin/duplicates/+server';
 import { POST as importEndpoint } from '../../routes/api/admin/import/+server';
 import { POST as mergeEndpoint } from '../../routes/api/admin/merge/+server';
 import { GET as mergesEndpoint } from '../../routes/api/admin/merges/+server';
+import { GET as passkeysEndpoint } from '../../routes/api/auth/passkeys/+server';
+import { GET as meEndpoint } from '../../routes/api/auth/me/+server';
+import { GET as directoryEndpoint } from '../../routes/api/directory/+server';
 import { GET as exportData } from '../../routes/api/me/export/+server';
+import { GET as personEndpoint } from '../../routes/api/people/[id]/+server';
+import { GET as changesEndpoint } from '../../routes/api/sync/changes/+server';
 import { POST as pushEndpoint } from '../../routes/api/sync/push/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
 
@@ -429,6 +435,13 @@ async function buildWorld(db: Database): Promise<World> {
 		});
 	});
 	await insertRejection(db, target.personId, targetRejectionId);
+	await db.insert(credentials).values({
+		id: `credential-${newId()}`,
+		personId: target.personId,
+		publicKey: 'target-public-key',
+		deviceType: 'singleDevice',
+		name: 'target-passkey-name'
+	});
 	return {
 		actors,
 		target,
@@ -723,14 +736,91 @@ describe('authorization matrix: reads', () => {
 		expect((JSON.parse(text) as { profile: { id: string } }).profile.id).toBe(
 			world.actors[actor].personId
 		);
-		for (const secret of [world.targetEmail, 'target-bio', 'target-contribution'])
-			expect(text).not.toContain(secret);
+		for (const secret of TARGET_SECRETS(actor)) expect(text).not.toContain(secret);
 	});
 
-	it('GET /api/me/export: the anonymous caller gets 401', async () => {
-		expect((await callEndpoint(exportData, { locals: anonymous })).status).toBe(401);
+	it.each(
+		READ_MATRIX.flatMap((row) =>
+			ACTORS.map((actor, column) => ({ row, actor, expected: row.expect[column] }))
+		)
+	)('$row.name as $actor → $expected', async ({ row, actor, expected }) => {
+		const locals = actor === 'anonymous' ? anonymous : signedInLocals(world.actors[actor]);
+		const response = await callRoute(row.handler, {
+			url: `https://gather.example.org${row.path(world)}`,
+			locals,
+			params: row.params?.(world)
+		});
+		expect(response.status).toBe(expected);
+		if (row.stream) {
+			await response.body?.cancel();
+			return;
+		}
+		// Whatever the answer, the target's private data is not in it.
+		const text = await response.text();
+		for (const secret of TARGET_SECRETS(actor)) expect(text).not.toContain(secret);
 	});
 });
+
+/**
+ * What no actor may read of the target: their private email, their passkey, their
+ * contribution; and the evidence of their award, except its giver (the mentor), who wrote it.
+ */
+const TARGET_SECRETS = (actor: ActorName) => [
+	world.targetEmail,
+	'target-passkey-name',
+	'target-public-key',
+	'target-contribution',
+	...(actor === 'mentor' ? [] : ['target-award-evidence'])
+];
+
+interface ReadEndpointRow {
+	name: string;
+	handler: Parameters<typeof callRoute>[0];
+	path(world: World): string;
+	params?(world: World): Record<string, string>;
+	/** A server-sent event stream: only its status is read. */
+	stream?: boolean;
+	/** The HTTP status per actor, in ACTORS order. */
+	expect: readonly number[];
+}
+
+/** The read endpoints besides pull, export and the admin APIs. */
+const READ_MATRIX: ReadEndpointRow[] = [
+	{
+		// The target's display name is for members: the public cannot tell them apart from nobody.
+		name: "GET /api/people/[id] (a member's profile)",
+		handler: personEndpoint,
+		path: (world) => `/api/people/${world.target.personId}`,
+		params: (world) => ({ id: world.target.personId }),
+		//      mem  vol  org  men  mod  adm  cur  evo  anon
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 404]
+	},
+	{
+		name: 'GET /api/directory',
+		handler: directoryEndpoint,
+		path: () => '/api/directory?q=target',
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+	},
+	{
+		name: 'GET /api/auth/me (who am I)',
+		handler: meEndpoint,
+		path: () => '/api/auth/me',
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200]
+	},
+	{
+		name: 'GET /api/auth/passkeys (my passkeys)',
+		handler: passkeysEndpoint,
+		path: () => '/api/auth/passkeys',
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+	},
+	{
+		name: 'GET /api/sync/changes (the change feed)',
+		handler: changesEndpoint,
+		path: () => '/api/sync/changes',
+		stream: true,
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+	}
+];
 
 type Handler = Parameters<typeof callEndpoint>[0];
 
