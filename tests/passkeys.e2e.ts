@@ -236,3 +236,17 @@ test('sign out everywhere ends every session; the security screen explains itsel
 	await phone.close();
 	await laptop.close();
 });
+
+test('an email sign-in link that is used up, or cut short, says so and leads back', async ({
+	page
+}) => {
+	await page.goto(`/auth/email#token=${'A'.repeat(43)}`);
+	await expect(page.getByTestId('email-link-failure')).toContainText('expired or was used');
+	// The token is taken out of the address at once.
+	expect(new URL(page.url()).hash).toBe('');
+	await page.screenshot({ path: 'test-results/screenshots/email-link-invalid-en.png' });
+	await page.goto('/auth/email');
+	await expect(page.getByTestId('email-link-failure')).toContainText('incomplete');
+	await page.getByRole('link').click();
+	await expect(page).toHaveURL(/\/welcome$/);
+});
