@@ -2,6 +2,7 @@
  * Names of countries, languages and time zones through Intl, in the active locale: the lists
  * people pick from on their profile, and how a stored code reads on any profile screen.
  */
+import { timezoneSchema } from '$lib/domain/entities';
 import { getLocale } from '$lib/paraglide/runtime';
 
 /** ISO 3166-1 alpha-2 codes in use, and XK (Kosovo, user-assigned but used by CLDR). */
@@ -100,10 +101,12 @@ export function timeZoneLabel(zone: string, locale = getLocale(), now = new Date
 	}
 }
 
-/** This device's time zone: the default for a profile that has none yet. */
+/** This device's time zone: the default for a profile that has none yet (none if unknown). */
 export function deviceTimeZone(): string | null {
 	try {
-		return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+		const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+		// Some systems answer "Etc/Unknown": no guess is better than a refused one.
+		return timezoneSchema.safeParse(zone).success && zone !== 'Etc/Unknown' ? zone : null;
 	} catch {
 		return null;
 	}
