@@ -181,7 +181,7 @@ export const mutations = {
 	}),
 	'award.grant': define({
 		args: grantAwardArgs,
-		authorize: (actor) => canAward(actor)
+		authorize: (actor, args) => canAward(actor, args.personId)
 	}),
 	'rejection.dismiss': define({
 		args: z.object({ id: z.uuid() }),

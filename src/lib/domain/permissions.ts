@@ -29,9 +29,16 @@ export function canCheckIn(actor: Actor | null, organizerIds: readonly string[])
 	return actor !== null && (organizerIds.includes(actor.personId) || hasRole(actor, 'admin'));
 }
 
-/** Badges are awarded by organizers and mentors (and admins). */
-export function canAward(actor: Actor | null): boolean {
-	return actor !== null && (hasRole(actor, 'organizer') || hasRole(actor, 'mentor'));
+/**
+ * Badges are awarded by organizers and mentors (and admins), to someone else: a badge says
+ * that others recognise what the person did.
+ */
+export function canAward(actor: Actor | null, personId: string): boolean {
+	return (
+		actor !== null &&
+		actor.personId !== personId &&
+		(hasRole(actor, 'organizer') || hasRole(actor, 'mentor'))
+	);
 }
 
 /** Roles are granted and taken away by admins only. */

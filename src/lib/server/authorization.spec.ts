@@ -192,7 +192,7 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 				personId: actor.personId,
 				evidence: null
 			}),
-			expect: [F, F, A, A, F, A, F, F, U]
+			expect: [F, F, F, F, F, F, F, F, U]
 		}
 	],
 	'rejection.dismiss': [

@@ -12,6 +12,7 @@ import type { DatabaseHandle } from '$lib/server/db';
 import { awards, checkIns, people, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addBadge, addEvent, addPerson } from '$lib/server/testing/fixtures';
+import { mergePeople } from '$lib/server/people/merge';
 import { handlePull } from './pull';
 import { handlePush } from './push';
 
@@ -195,5 +196,55 @@ describe('award.grant', () => {
 			evidence: null
 		});
 		expect([byMember.rejected, missing.rejected]).toEqual([1, 1]);
+	});
+});
+
+describe('writes about a merged or deleted person', () => {
+	it('lands a check-in and an award for a merged id on the survivor', async () => {
+		const survivor = await addPerson(handle.db);
+		const duplicate = await addPerson(handle.db);
+		await mergePeople(handle.db, {
+			survivorId: survivor.personId,
+			mergedId: duplicate.personId,
+			mergedBy: organizer.personId
+		});
+		const door = device(organizer, 'door');
+		const checkedInAt = new Date(now - 60_000).toISOString();
+		expect(
+			await door.push('checkin.record', { eventId, personId: duplicate.personId, checkedInAt })
+		).toMatchObject({ applied: 1, rejected: 0 });
+		expect(
+			await door.push('award.grant', { badgeId, personId: duplicate.personId, evidence: null })
+		).toMatchObject({ applied: 1, rejected: 0 });
+		expect(await checkInOf(duplicate.personId)).toBeUndefined();
+		expect((await checkInOf(survivor.personId))?.checkedInAt.toISOString()).toBe(checkedInAt);
+		const survivorAwards = await handle.db
+			.select()
+			.from(awards)
+			.where(eq(awards.personId, survivor.personId));
+		expect(survivorAwards.map((award) => award.badgeId)).toEqual([badgeId]);
+	});
+
+	it('refuses a check-in for a deleted person as not found', async () => {
+		const gone = await addPerson(handle.db);
+		await handle.db.update(people).set({ status: 'deleted' }).where(eq(people.id, gone.personId));
+		const door = device(organizer, 'door2');
+		const checkedInAt = new Date(now - 60_000).toISOString();
+		expect(
+			await door.push('checkin.record', { eventId, personId: gone.personId, checkedInAt })
+		).toMatchObject({ applied: 0, rejected: 1 });
+		const [refusal] = await handle.db
+			.select()
+			.from(rejectedMutations)
+			.where(eq(rejectedMutations.deviceId, door.deviceId));
+		expect(refusal.reason).toBe('not_found');
+	});
+
+	it('refuses awarding a badge to oneself', async () => {
+		const mentor = await addPerson(handle.db, ['member', 'mentor']);
+		const phone = device(mentor, 'mentor');
+		expect(
+			await phone.push('award.grant', { badgeId, personId: mentor.personId, evidence: null })
+		).toMatchObject({ applied: 0, rejected: 1 });
 	});
 });

@@ -15,7 +15,13 @@ import {
 	type MutationName
 } from '$lib/domain/mutations';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
-import { canCheckIn, canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
+import {
+	canAward,
+	canCheckIn,
+	canCurate,
+	canDismissRejection,
+	canJoinGroup
+} from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
 import {
@@ -56,9 +62,23 @@ export interface ServerMutation<Name extends MutationName> {
 	): Promise<(MutationRejected | null)[]>;
 }
 
-async function personExists(tx: Transaction, personId: string): Promise<boolean> {
-	const [row] = await tx.select({ id: people.id }).from(people).where(eq(people.id, personId));
-	return row !== undefined;
+/**
+ * The active person an id stands for: itself, or for a merged person the survivor (a device
+ * that has not pulled the merge yet still writes the old id). A deleted or unknown person is
+ * not found: a check-in or award must never land on an emptied row, lost to every count.
+ */
+async function activePersonId(tx: Transaction, id: string): Promise<string> {
+	let current = id;
+	for (let hop = 0; hop < 20; hop++) {
+		const [row] = await tx
+			.select({ status: people.status, mergedInto: people.mergedInto })
+			.from(people)
+			.where(eq(people.id, current));
+		if (row?.status === 'active') return current;
+		if (row?.status !== 'merged' || row.mergedInto === null) break;
+		current = row.mergedInto;
+	}
+	throw new MutationRejected('not_found', 'person');
 }
 
 /**
@@ -148,9 +168,8 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 				.where(eq(events.id, args.eventId));
 			if (!event) throw new MutationRejected('not_found', 'event');
 			if (!canCheckIn(context.actor, event.organizerIds)) throw new MutationRejected('forbidden');
-			if (!(await personExists(tx, args.personId)))
-				throw new MutationRejected('not_found', 'person');
-			const where = checkInKey(args);
+			const personId = await activePersonId(tx, args.personId);
+			const where = checkInKey({ eventId: args.eventId, personId });
 			const [existing] = await tx.select().from(checkIns).where(where).for('update');
 			const merged = mergeCheckIn(
 				existing ? { ...existing, checkedInAt: existing.checkedInAt.toISOString() } : null,
@@ -167,10 +186,7 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 				version
 			};
 			if (existing) await tx.update(checkIns).set(values).where(where);
-			else
-				await tx
-					.insert(checkIns)
-					.values({ eventId: args.eventId, personId: args.personId, ...values });
+			else await tx.insert(checkIns).values({ eventId: args.eventId, personId, ...values });
 		},
 		async touch(tx, args, version) {
 			await tx.update(checkIns).set({ version }).where(checkInKey(args));
@@ -184,9 +200,9 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 				.from(badges)
 				.where(eq(badges.id, args.badgeId));
 			if (!badge) throw new MutationRejected('not_found', 'badge');
-			if (!(await personExists(tx, args.personId)))
-				throw new MutationRejected('not_found', 'person');
-			const where = awardKey(args);
+			const personId = await activePersonId(tx, args.personId);
+			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
+			const where = awardKey({ badgeId: args.badgeId, personId });
 			const [existing] = await tx.select().from(awards).where(where).for('update');
 			const merged = mergeAward(
 				existing ? { ...existing, awardedAt: existing.awardedAt.toISOString() } : null,
@@ -198,10 +214,7 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			);
 			const values = { ...merged, awardedAt: new Date(merged.awardedAt), version };
 			if (existing) await tx.update(awards).set(values).where(where);
-			else
-				await tx
-					.insert(awards)
-					.values({ badgeId: args.badgeId, personId: args.personId, ...values });
+			else await tx.insert(awards).values({ badgeId: args.badgeId, personId, ...values });
 		},
 		async touch(tx, args, version) {
 			await tx.update(awards).set({ version }).where(awardKey(args));
