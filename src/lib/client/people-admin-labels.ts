@@ -119,7 +119,7 @@ export function fileErrorLabel(error: ImportFileError): string {
 		case 'no_email_column':
 			return m.import_file_no_email_column();
 		case 'duplicate_column':
-			return m.import_file_duplicate_column({ column: error.column ?? '' });
+			return m.import_file_duplicate_column({ column: isolate(error.column ?? '') });
 		case 'no_rows':
 			return m.import_file_no_rows();
 	}
@@ -145,9 +145,9 @@ export function rowErrorLabel(error: ImportRowError): string {
 		case 'name_missing':
 			return m.import_error_name_missing();
 		case 'country_unknown':
-			return m.import_error_country_unknown({ value: error.value ?? '' });
+			return m.import_error_country_unknown({ value: isolate(error.value ?? '') });
 		case 'language_invalid':
-			return m.import_error_language_invalid({ value: error.value ?? '' });
+			return m.import_error_language_invalid({ value: isolate(error.value ?? '') });
 		case 'too_long':
 			return m.import_error_too_long({ field, max });
 		case 'too_many':
@@ -169,4 +169,12 @@ export function countryName(code: string): string {
 /** 0.62 → "62%", in the reader's locale. */
 export function formatPercent(ratio: number): string {
 	return new Intl.NumberFormat(getLocale(), { style: 'percent' }).format(ratio);
+}
+
+/**
+ * A name or address inside a translated sentence, isolated (FSI … PDI) so that a Latin name
+ * in an Arabic sentence, or the reverse, keeps its own direction and the sentence its order.
+ */
+export function isolate(text: string): string {
+	return `\u2068${text}\u2069`;
 }
