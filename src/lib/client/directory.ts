@@ -71,6 +71,17 @@ export function entryOf(person: Person): DirectoryEntry | null {
 	};
 }
 
+/** The filters' possible values on this device (labels are the screen's to translate). */
+export interface DirectoryChoices {
+	languages: string[];
+	countries: string[];
+	/** The most common skills, as first written. */
+	skills: string[];
+}
+
+/** How many skills the filter offers: the most common ones. */
+const SKILL_CHOICES = 60;
+
 function byOrder(a: DirectoryEntry, b: DirectoryEntry): number {
 	if (a.name !== b.name) return a.name < b.name ? -1 : 1;
 	return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -81,6 +92,7 @@ export class DirectoryIndex {
 	readonly #db: GatherDatabase;
 	#entries = new Map<string, DirectoryEntry>();
 	#sorted: DirectoryEntry[] | null = null;
+	#choices: DirectoryChoices | null = null;
 	/** Members (not pending) per group, read when a search first filters by the group. */
 	#members = new Map<string, Set<string>>();
 	/** People changed since the last refresh: their ids, or everyone. */
@@ -147,6 +159,7 @@ export class DirectoryIndex {
 				});
 			}
 			this.#sorted = null;
+			this.#choices = null;
 		}
 	}
 
@@ -159,6 +172,33 @@ export class DirectoryIndex {
 	get entries(): readonly DirectoryEntry[] {
 		this.#sorted ??= [...this.#entries.values()].sort(byOrder);
 		return this.#sorted;
+	}
+
+	/** The values the filters can take: those some listed person has (skills by frequency). */
+	get choices(): DirectoryChoices {
+		if (this.#choices) return this.#choices;
+		const languages = new Set<string>();
+		const countries = new Set<string>();
+		const skills = new Map<string, { label: string; count: number }>();
+		for (const entry of this.#entries.values()) {
+			for (const language of entry.languages) languages.add(language);
+			if (entry.country) countries.add(entry.country);
+			for (const skill of entry.skills) {
+				const key = foldText(skill);
+				const known = skills.get(key);
+				if (known) known.count += 1;
+				else skills.set(key, { label: skill, count: 1 });
+			}
+		}
+		this.#choices = {
+			languages: [...languages],
+			countries: [...countries],
+			skills: [...skills.values()]
+				.sort((a, b) => b.count - a.count)
+				.slice(0, SKILL_CHOICES)
+				.map((skill) => skill.label)
+		};
+		return this.#choices;
 	}
 
 	async membersOf(groupId: string): Promise<Set<string>> {
@@ -224,6 +264,21 @@ export interface DirectoryResult {
 	people: Person[];
 	/** How many match in all. */
 	total: number;
+}
+
+/**
+ * For the directory screen, in a liveQuery: the page and the filter choices. It also counts
+ * both tables, so that Dexie runs it again after any change to people or memberships (the
+ * index, not the liveQuery, decides which rows are read again).
+ */
+export async function watchDirectory(
+	db: GatherDatabase,
+	filters: DirectoryFilters,
+	limit: number
+): Promise<DirectoryResult & { choices: DirectoryChoices }> {
+	await Promise.all([db.people.count(), db.memberships.count()]);
+	const result = await searchDirectory(db, filters, limit);
+	return { ...result, choices: directoryIndex(db).choices };
 }
 
 /** The first `limit` people matching, in order, and how many match in all. */
