@@ -12,6 +12,7 @@ import { people } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { readPeopleCsv } from './csv';
 import { importPeople } from './import';
+import { mergePeople } from './merge';
 import { addProfile, headVersion } from './spec-fixtures';
 
 let handle: DatabaseHandle;
@@ -226,6 +227,30 @@ describe('importPeople', () => {
 			await db.execute(sql`drop trigger refuse_boom on people`);
 			await db.execute(sql`drop function refuse_boom`);
 		}
+	});
+});
+
+describe('importPeople after a merge', () => {
+	it('adds a row with a merged-away address to the person it was merged into', async () => {
+		const db = handle.db;
+		const kept = await addProfile(db, { displayName: 'Rui Costa', email: 'rui@example.org' });
+		const gone = await addProfile(db, {
+			displayName: 'Rui C.',
+			email: 'rui.costa@crm.example.org'
+		});
+		await mergePeople(db, { survivorId: kept, mergedId: gone, mergedBy: null });
+		const preview = await importPeople(
+			db,
+			'email,name,city\nRui.Costa+2024@crm.example.org,Rui Costa,Porto\n',
+			{ apply: false }
+		);
+		expect(preview.rows).toEqual([
+			expect.objectContaining({
+				action: 'merge',
+				target: { id: kept, displayName: 'Rui Costa', email: 'rui@example.org' },
+				changes: [{ field: 'city', value: 'Porto' }]
+			})
+		]);
 	});
 });
 

@@ -14,10 +14,11 @@ import {
 	type ImportRow
 } from '$lib/domain/people-admin';
 import type { Database, Transaction } from '$lib/server/db';
-import { people } from '$lib/server/db/schema';
+import { people, personMerges } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { notifyVersion } from '$lib/server/sync/changes';
 import { readPeopleCsv, type RowValues } from './csv';
+import { resolvePersonId } from './merge';
 import { normaliseEmail, normalisedEmailSql } from './normalise';
 
 type Reader = Database | Transaction;
@@ -56,24 +57,51 @@ function fill(target: Target, values: RowValues): ImportChange[] {
 	return changes;
 }
 
-async function existingPeople(db: Reader, mailboxes: string[]) {
+const personColumns = {
+	id: people.id,
+	displayName: people.displayName,
+	email: people.email,
+	status: people.status,
+	pronouns: people.pronouns,
+	city: people.city,
+	country: people.country,
+	languages: people.languages,
+	skills: people.skills,
+	createdAt: people.createdAt
+};
+type Existing = Pick<typeof people.$inferSelect, keyof typeof personColumns>;
+
+async function existingPeople(db: Reader, mailboxes: string[]): Promise<Existing[]> {
 	if (mailboxes.length === 0) return [];
 	return db
-		.select({
-			id: people.id,
-			displayName: people.displayName,
-			email: people.email,
-			status: people.status,
-			pronouns: people.pronouns,
-			city: people.city,
-			country: people.country,
-			languages: people.languages,
-			skills: people.skills,
-			createdAt: people.createdAt
-		})
+		.select(personColumns)
 		.from(people)
 		.where(inArray(normalisedEmailSql(people.email), mailboxes))
 		.orderBy(people.createdAt, people.id);
+}
+
+/**
+ * Mailboxes that belonged to people merged away since (their address was cleared at the
+ * merge and kept in the log's snapshot), each with the active person it resolves to: an
+ * export made before the merge then adds to the survivor instead of making a third record.
+ */
+async function formerMailboxes(db: Reader, mailboxes: string[]): Promise<Map<string, Existing>> {
+	const found = new Map<string, Existing>();
+	if (mailboxes.length === 0) return found;
+	const formerEmail = sql<string>`${personMerges.snapshot} -> 'person' ->> 'email'`;
+	const merged = await db
+		.select({ mergedId: personMerges.mergedId, email: formerEmail })
+		.from(personMerges)
+		.where(inArray(normalisedEmailSql(formerEmail), mailboxes))
+		.orderBy(personMerges.createdAt);
+	for (const { mergedId, email } of merged) {
+		const mailbox = normaliseEmail(email);
+		const survivorId = await resolvePersonId(db, mergedId);
+		if (found.has(mailbox) || survivorId === null) continue;
+		const [survivor] = await db.select(personColumns).from(people).where(eq(people.id, survivorId));
+		if (survivor?.status === 'active') found.set(mailbox, survivor);
+	}
+	return found;
 }
 
 interface Plan {
@@ -101,12 +129,17 @@ export async function planImport(db: Reader, csv: string): Promise<Plan> {
 			reading.rows.flatMap((row) => (row.values ? [normaliseEmail(row.values.email)] : []))
 		)
 	];
-	const byMailbox = new Map<string, Awaited<ReturnType<typeof existingPeople>>>();
+	const byMailbox = new Map<string, Existing[]>();
 	for (const person of await existingPeople(db, mailboxes)) {
 		if (person.email === null) continue;
 		const mailbox = normaliseEmail(person.email);
 		byMailbox.set(mailbox, [...(byMailbox.get(mailbox) ?? []), person]);
 	}
+
+	const former = await formerMailboxes(
+		db,
+		mailboxes.filter((mailbox) => !byMailbox.has(mailbox))
+	);
 
 	const targets = new Map<string, Target>();
 	const firstRow = new Map<string, number>();
@@ -133,7 +166,8 @@ export async function planImport(db: Reader, csv: string): Promise<Plan> {
 			row.action = 'merge';
 			row.sameAsRow = firstRow.get(mailbox) ?? null;
 		} else {
-			const matches = byMailbox.get(mailbox) ?? [];
+			const formerly = former.get(mailbox);
+			const matches = byMailbox.get(mailbox) ?? (formerly ? [formerly] : []);
 			const literal = matches.find((person) => person.email === values.email);
 			if (literal && literal.status !== 'active') {
 				row.action = 'error';
