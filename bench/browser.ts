@@ -132,6 +132,21 @@ export async function localCommit(bench: BenchBrowser, iterations: number, warmu
 	}
 }
 
+/** Offline directory search over `people` people stored on the device. */
+export async function directoryDevice(bench: BenchBrowser, people: number, rounds: number) {
+	const context = await bench.context();
+	try {
+		const page = await bench.blankPage(context);
+		return await page.evaluate(
+			([count, times]) =>
+				(window as unknown as BenchWindow).gatherBench.directorySearch(count, times),
+			[people, rounds] as const
+		);
+	} finally {
+		await context.close();
+	}
+}
+
 export async function applyPages(bench: BenchBrowser, records: number) {
 	const context = await bench.context();
 	try {

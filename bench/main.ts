@@ -22,6 +22,7 @@ import {
 import {
 	applyPages,
 	BenchBrowser,
+	directoryDevice,
 	bundleEntry,
 	initialSync,
 	localCommit,
@@ -29,13 +30,16 @@ import {
 	type InitialSyncResult,
 	type PropagationResult
 } from './browser';
-import type { CommitSamples } from './browser/entry';
+import type { CommitSamples, DirectoryDeviceResult } from './browser/entry';
+import { benchmarkDirectoryServer, type DirectoryServerResult } from './directory-server';
 import { runLoad, singleDevice, type LoadResult } from './load';
 import { consoleTable, table, writeResults, type Row } from './report';
 import {
 	applyRow,
 	commitRow,
 	details,
+	directoryDeviceRow,
+	directoryServerRow,
 	initialSyncRow,
 	LOAD_PLAN,
 	loadRow,
@@ -59,7 +63,11 @@ const SIZES = {
 		records: 50_000,
 		pushBatches: 20,
 		devices: 500,
-		propagationTrials: 5
+		propagationTrials: 5,
+		directoryPeople: 1_000_000,
+		directoryRounds: 10,
+		devicePeople: 20_000,
+		deviceRounds: 10
 	},
 	// `npm run bench -- --quick`: the same code paths, smaller, for trying the harness out.
 	quick: {
@@ -68,7 +76,11 @@ const SIZES = {
 		records: 5_000,
 		pushBatches: 4,
 		devices: 50,
-		propagationTrials: 2
+		propagationTrials: 2,
+		directoryPeople: 50_000,
+		directoryRounds: 2,
+		devicePeople: 5_000,
+		deviceRounds: 2
 	}
 };
 
@@ -239,15 +251,19 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const machine = facts(root);
 	const postgresUrl = process.env.TEST_DATABASE_URL;
 	const postgresWhy = process.env.GATHER_BENCH_POSTGRES ?? 'PostgreSQL binaries not found';
-	// In the order of the issue: device, end to end, server, propagation, load.
+	// In the order of the issues: device, end to end, server, propagation, load; then the
+	// directory (issue 4), on PostgreSQL and on the device.
 	const deviceRows: Row[] = [];
 	const pushRows: Row[] = [];
 	const laterRows: Row[] = [];
+	const directoryRows: Row[] = [];
 	const pushes: PushResult[] = [];
 	const loads: { label: string; result: LoadResult; cpu: LoadCpu }[] = [];
 	let commit: CommitSamples | undefined;
 	let initial: InitialSyncResult | undefined;
 	let propagated: PropagationResult | undefined;
+	let directoryOnDevice: DirectoryDeviceResult | undefined;
+	let directoryOnServer: DirectoryServerResult | undefined;
 	let chromiumVersion: string;
 	let postgresName = 'not available';
 	const started = performance.now();
@@ -313,6 +329,9 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 				trialTimeoutMs: 40_000
 			});
 			laterRows.push(propagationRow(propagated, alone.pushP50 + alone.pullP50));
+
+			log(`offline directory search over ${thousands(size.devicePeople)} people …`);
+			directoryOnDevice = await directoryDevice(browser, size.devicePeople, size.deviceRounds);
 		} finally {
 			await browser.close();
 			await server.stop();
@@ -350,19 +369,46 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 		} else {
 			laterRows.push(unavailable('Load on PostgreSQL', postgresWhy, 'zero errors'));
 		}
+
+		if (postgresUrl) {
+			const url = await postgresDatabase(cleanup, postgresUrl);
+			directoryOnServer = await benchmarkDirectoryServer(
+				url,
+				{ people: size.directoryPeople, rounds: size.directoryRounds },
+				log
+			);
+			directoryRows.push(directoryServerRow(directoryOnServer));
+		} else {
+			directoryRows.push(
+				unavailable(
+					`Directory search, ${thousands(size.directoryPeople)} people — PostgreSQL`,
+					postgresWhy,
+					'p95 ≤ 50 ms'
+				)
+			);
+		}
+		if (directoryOnDevice) directoryRows.push(directoryDeviceRow(directoryOnDevice));
 	} finally {
 		await cleanup.run();
 	}
 
 	const elapsed = (performance.now() - started) / 1000;
-	const rows = [...deviceRows, ...pushRows, ...laterRows];
+	const rows = [...deviceRows, ...pushRows, ...laterRows, ...directoryRows];
 	console.log(`\n${await consoleTable(root, rows)}\n`);
 	const generated = [
 		`Measured ${machine.date} on ${machine.cpu}, ${machine.cores} cores (load average ${machine.load} at the start, ${loadavg()[0].toFixed(2)} at the end); Node ${machine.node}, Chromium ${chromiumVersion}, PGlite ${machine.pglite}, ${postgresName}; commit ${machine.commit}; the run took ${elapsed.toFixed(0)} s.`,
 		'',
 		table(rows),
 		'',
-		details({ push: pushes, commit, initial, propagation: propagated, loads })
+		details({
+			push: pushes,
+			commit,
+			initial,
+			propagation: propagated,
+			loads,
+			directoryServer: directoryOnServer,
+			directoryDevice: directoryOnDevice
+		})
 	].join('\n');
 	if (argv.includes('--quick')) log('--quick: docs/benchmarks.md left as it is');
 	else log(`written to ${path.relative(root, await writeResults(root, generated))}`);

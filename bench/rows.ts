@@ -1,7 +1,8 @@
 /** The table's rows and the details under it, from the benchmarks' raw results. */
 import { PULL_PAGE_SIZE } from '$lib/domain/sync-protocol';
 import type { InitialSyncResult, PropagationResult } from './browser';
-import type { ApplyResult, CommitSamples } from './browser/entry';
+import type { ApplyResult, CommitSamples, DirectoryDeviceResult } from './browser/entry';
+import type { DirectoryServerResult } from './directory-server';
 import { latencies, type LoadPlan, type LoadResult } from './load';
 import type { Row } from './report';
 import { PUSH_BATCH, type PushResult } from './server-push';
@@ -97,6 +98,48 @@ export function loadRow(
 	};
 }
 
+/** p95 per kind of query, slowest first: `name prefix 4.1 ms, …`. */
+function byKind(samples: { kind: string; ms: number }[]): string {
+	const kinds = new Map<string, number[]>();
+	for (const sample of samples)
+		kinds.set(sample.kind, [...(kinds.get(sample.kind) ?? []), sample.ms]);
+	return [...kinds]
+		.map(([kind, values]) => ({ kind, p95: percentile(values, 95) }))
+		.sort((a, b) => b.p95 - a.p95)
+		.map(({ kind, p95 }) => `${kind} ${ms(p95)}`)
+		.join(', ');
+}
+
+/** "290 searches: 29 queries × 10". */
+function searches(samples: { label: string }[]): string {
+	const queries = new Set(samples.map((sample) => sample.label)).size;
+	return `${thousands(samples.length)} searches: ${queries} queries × ${Math.round(samples.length / queries)}`;
+}
+
+export function directoryServerRow(result: DirectoryServerResult): Row {
+	const times = result.samples.map((sample) => sample.ms);
+	const p95 = percentile(times, 95);
+	return {
+		benchmark: `Directory search, ${thousands(result.people)} people — PostgreSQL (${searches(result.samples)})`,
+		result: `p50 ${ms(percentile(times, 50))}, p95 ${ms(p95)}`,
+		limit: `a page's 20 people read by id: p50 ${ms(percentile(result.floor, 50))}`,
+		target: 'p95 ≤ 50 ms',
+		met: p95 <= 50
+	};
+}
+
+export function directoryDeviceRow(result: DirectoryDeviceResult): Row {
+	const times = result.samples.map((sample) => sample.ms);
+	const p95 = percentile(times, 95);
+	return {
+		benchmark: `Offline directory search, ${thousands(result.people)} people on the device (${searches(result.samples)})`,
+		result: `p50 ${ms(percentile(times, 50))}, p95 ${ms(p95)}`,
+		limit: `reading one page of rows (bulkGet): p50 ${ms(percentile(result.floor, 50))}`,
+		target: 'p95 ≤ 20 ms',
+		met: p95 <= 20
+	};
+}
+
 export function unavailable(benchmark: string, why: string, target: string): Row {
 	return { benchmark, result: `not available: ${why}`, limit: '—', target, met: null };
 }
@@ -108,6 +151,8 @@ export function details(parts: {
 	initial?: InitialSyncResult;
 	propagation?: PropagationResult;
 	loads: { label: string; result: LoadResult; cpu: LoadCpu }[];
+	directoryServer?: DirectoryServerResult;
+	directoryDevice?: DirectoryDeviceResult;
 }): string {
 	const lines: string[] = [];
 	if (parts.commit) {
@@ -143,6 +188,19 @@ export function details(parts: {
 				: ` CPU: the server ${cpu.server.toFixed(1)} s (${((100 * cpu.server) / wall).toFixed(0)} % of one core), the simulated devices ${cpu.client.toFixed(1)} s (${((100 * cpu.client) / wall).toFixed(0)} %).`;
 		lines.push(
 			`- **Load on ${label}**: ${thousands(result.mutations)} mutations pushed and ${thousands(result.rowsPulled)} rows pulled in ${ms(result.wallMs)} (${thousands(rate(result.requests, result.wallMs))} requests/s); push p50 ${ms(latency.pushP50)} / p99 ${ms(latency.pushP99)}, pull p50 ${ms(latency.pullP50)} / p99 ${ms(latency.pullP99)}.${busy}${result.errorSamples.length ? ` Errors: ${result.errorSamples.join('; ')}` : ''}`
+		);
+	}
+	const server = parts.directoryServer;
+	if (server) {
+		const empty = server.samples.filter((sample) => sample.found === 0).length;
+		lines.push(
+			`- **Directory on PostgreSQL**: ${thousands(server.people)} people and ${thousands(server.memberships)} group memberships generated in ${ms(server.loadMs)}, indexes built in ${ms(server.indexMs)}, VACUUM ANALYZE ${ms(server.vacuumMs)}; table ${(server.tableBytes / 1e6).toFixed(0)} MB, its indexes ${(server.indexBytes / 1e6).toFixed(0)} MB. p95 by kind: ${byKind(server.samples)}; max ${ms(Math.max(...server.samples.map((sample) => sample.ms)))}; ${empty} of ${server.samples.length} answers empty.`
+		);
+	}
+	const device = parts.directoryDevice;
+	if (device) {
+		lines.push(
+			`- **Directory on the device**: ${thousands(device.people)} people stored in ${ms(device.storeMs)} (pages of 1,000); the first search after opening (the index reads everyone) ${ms(device.coldMs)}; the first after a pull changed 20 people ${ms(device.afterPageMs)}. p95 by kind: ${byKind(device.samples)}; max ${ms(Math.max(...device.samples.map((sample) => sample.ms)))}.`
 		);
 	}
 	return lines.join('\n');

@@ -249,3 +249,5 @@ export async function pullWithPhases(actor: Actor): Promise<PullPhases> {
 		await Dexie.delete(name);
 	}
 }
+
+export { directorySearch, type DirectoryDeviceResult } from './directory';
