@@ -30,6 +30,7 @@ import { createTestDatabase } from '$lib/server/testing/database';
 import { GET as getPerson } from '../../routes/api/people/[id]/+server';
 import { load as loadPublicPage } from '../../routes/p/[id]/+page.server';
 import PublicPage from '../../routes/p/[id]/+page.svelte';
+import { GET as getAvatar } from '../../routes/p/[id]/avatar/+server';
 
 let handle: DatabaseHandle;
 /** Another member, signed in through a real session (as the session hook reads it). */
@@ -220,6 +221,24 @@ describe('the public page', () => {
 		expect(html).not.toContain('Biography marker');
 		expect(html).toContain(`<link rel="canonical" href="https://gather.example.org/p/${id}"`);
 		expect(html).toContain(`https://gather.example.org/p/${id}/avatar`);
+	});
+
+	it('serves a public avatar as an image for link previews, and a hidden one not at all', async () => {
+		const status = async (id: string) => {
+			try {
+				const response = await getAvatar({ params: { id } } as never);
+				return { status: response.status, type: response.headers.get('content-type') };
+			} catch (failure) {
+				if (isHttpError(failure)) return { status: failure.status, type: null };
+				throw failure;
+			}
+		};
+		expect(await status(await personWith('avatar', 'public'))).toEqual({
+			status: 200,
+			type: 'image/png'
+		});
+		expect((await status(await personWith('avatar', 'community'))).status).toBe(404);
+		expect((await status('not-a-uuid')).status).toBe(404);
 	});
 
 	it('says a deleted account was deleted (410)', async () => {
