@@ -139,10 +139,7 @@ function filterConditions(filters: DirectoryFilters): SQL | undefined {
 	);
 }
 
-interface Hit {
-	id: string;
-	name: string;
-}
+type Hit = { id: string; name: string };
 
 function after(cursor: Cursor | undefined, tier: Cursor['tier']): SQL | undefined {
 	if (!cursor || cursor.tier !== tier) return undefined;
