@@ -19,14 +19,26 @@ const shots = (name: string, locale: string) => `test-results/screenshots/${name
 
 /** The pages a test opened, captured when it fails (its contexts are its own, not `page`). */
 const opened: Page[] = [];
+/** Uncaught errors in those pages, printed when the test fails. */
+const pageErrors: string[] = [];
+function watch(page: Page): Page {
+	opened.push(page);
+	page.on('pageerror', (error) =>
+		pageErrors.push(`${page.url()}: ${error.stack ?? error.message}`)
+	);
+	return page;
+}
 // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a hook destructures: none here
 test.afterEach(async ({}, testInfo) => {
-	if (testInfo.status !== testInfo.expectedStatus)
+	if (testInfo.status !== testInfo.expectedStatus) {
+		if (pageErrors.length > 0) console.error(pageErrors.join('\n'));
 		for (const [index, page] of opened.entries())
 			await page
 				.screenshot({ path: testInfo.outputPath(`failure-${index}.png`), fullPage: true })
 				.catch(() => {});
+	}
 	opened.length = 0;
+	pageErrors.length = 0;
 });
 
 /** A 600×400 PNG drawn in the page (a landscape photo stand-in), as bytes. */
@@ -60,8 +72,7 @@ for (const locale of ['en', 'ar'] as const) {
 		// The editor guesses the time zone from the device.
 		const phone = await browser.newContext({ timezoneId: 'Europe/Lisbon' });
 		await setLocaleCookie(phone, baseURL!, locale);
-		const page = await phone.newPage();
-		opened.push(page);
+		const page = watch(await phone.newPage());
 		await signUp(phone, page, `Rania Profile ${locale}`);
 		await waitForServiceWorker(page);
 		const personId = await page.evaluate(
@@ -176,8 +187,7 @@ for (const locale of ['en', 'ar'] as const) {
 		await page.screenshot({ path: shots('profile-public-preview', locale), fullPage: true });
 
 		// Someone's profile opens offline, from a deep link in a new page.
-		const again = await phone.newPage();
-		opened.push(again);
+		const again = watch(await phone.newPage());
 		await again.goto(`/people/${someone.id}`);
 		await expect(again.getByTestId('profile-name')).toHaveText(someone.displayName);
 		await again.screenshot({ path: shots('person', locale), fullPage: true });
@@ -206,8 +216,7 @@ for (const locale of ['en', 'ar'] as const) {
 		// A stranger's browser: only the public fields, on the server-rendered page and the API.
 		const stranger = await browser.newContext();
 		await setLocaleCookie(stranger, baseURL!, locale);
-		const outsider = await stranger.newPage();
-		opened.push(outsider);
+		const outsider = watch(await stranger.newPage());
 		const response = await outsider.goto(`/p/${personId}`);
 		expect(response?.status()).toBe(200);
 		const profile = outsider.getByTestId('public-profile');
@@ -226,10 +235,15 @@ for (const locale of ['en', 'ar'] as const) {
 		expect(seen).toMatchObject({ bio: null, pronouns: null, avatar: null, links: [], email: null });
 		expect(seen.skills).toEqual(['translation', 'event photography']);
 
-		// Someone whose name is for members only has no public page.
+		// Someone whose name is for members only has no public page; nor has an unknown id:
+		// a translated page says so.
 		expect((await outsider.goto(`/p/${someone.id}`))?.status()).toBe(
 			someone.privacy.displayName === 'public' ? 200 : 404
 		);
+		expect((await outsider.goto(`/p/${crypto.randomUUID()}`))?.status()).toBe(404);
+		await expect(outsider.getByTestId('public-unavailable')).toBeVisible();
+		await expect(outsider.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
+		await outsider.screenshot({ path: shots('public-unavailable', locale) });
 		await stranger.close();
 		await phone.close();
 	});
