@@ -135,13 +135,24 @@ export class GatherDatabase extends Dexie {
 		});
 	}
 
-	/** A person's contributions, the latest first. */
-	contributionsOf(personId: string): Promise<Contribution[]> {
-		return this.contributions
-			.where('[personId+happenedOn]')
-			.between([personId, ''], [personId, '\uffff'])
-			.reverse()
-			.toArray();
+	/**
+	 * A person's latest `limit` contributions and how many they have in all. The list is
+	 * read through the index, limited: a volunteer with 50,000 contributions must not have
+	 * every one read and rendered again each time a pulled page lands.
+	 */
+	async contributionsOf(
+		personId: string,
+		limit: number
+	): Promise<{ latest: Contribution[]; total: number }> {
+		const mine = () =>
+			this.contributions
+				.where('[personId+happenedOn]')
+				.between([personId, ''], [personId, '\uffff']);
+		const [latest, total] = await Promise.all([
+			mine().reverse().limit(limit).toArray(),
+			mine().count()
+		]);
+		return { latest, total };
 	}
 
 	/** A person's refused writes not yet dismissed ("Needs attention"). */

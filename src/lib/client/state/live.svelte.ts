@@ -11,8 +11,16 @@ import { app } from './app.svelte';
 export class LiveQuery<T> {
 	current = $state.raw<T | undefined>(undefined);
 
-	constructor(query: (database: GatherDatabase, actor: Actor) => Promise<T>) {
+	/**
+	 * `depends`: reactive values the query reads (a page size, a search), read here so the
+	 * query runs again when they change.
+	 */
+	constructor(
+		query: (database: GatherDatabase, actor: Actor) => Promise<T>,
+		depends?: () => unknown
+	) {
 		$effect(() => {
+			depends?.();
 			const database = app.database;
 			const actor = app.actor;
 			if (!database || !actor) {
