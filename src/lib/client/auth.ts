@@ -12,6 +12,7 @@ import {
 } from '@simplewebauthn/browser';
 import { z } from 'zod';
 import {
+	AUTH_FAILURE_CODES,
 	emailLinkAvailabilitySchema,
 	meResponseSchema,
 	passkeyAnswerSchema,
@@ -21,6 +22,7 @@ import {
 	sessionPersonSchema,
 	signOutEverywhereAnswerSchema,
 	signUpAnswerSchema,
+	type AuthFailureCode,
 	type Passkey,
 	type PasskeysAnswer,
 	type SessionPerson
@@ -28,20 +30,7 @@ import {
 import { apiErrorSchema } from '$lib/domain/sync-protocol';
 import { m } from '$lib/paraglide/messages';
 
-/** The server's refusal codes the screens know; anything else is a server fault or a bad input. */
-const SERVER_CODES = [
-	'email_taken',
-	'unknown_credential',
-	'verification_failed',
-	'passkey_exists',
-	'not_found',
-	'last_sign_in_method',
-	'recovery_failed',
-	'link_invalid',
-	'email_unavailable',
-	'rate_limited'
-] as const;
-
+/** The server's refusals, and what goes wrong before or without one. */
 export type AuthErrorCode =
 	| 'cancelled'
 	| 'not_supported'
@@ -49,7 +38,7 @@ export type AuthErrorCode =
 	| 'unauthorized'
 	| 'invalid'
 	| 'server'
-	| (typeof SERVER_CODES)[number];
+	| AuthFailureCode;
 
 export class AuthError extends Error {
 	constructor(
@@ -95,7 +84,7 @@ async function request(path: string, init: RequestInit = {}): Promise<unknown> {
 	const answer = apiErrorSchema.safeParse(body);
 	const code = answer.success ? answer.data.error : undefined;
 	const message = answer.success ? answer.data.message : response.statusText;
-	const known = SERVER_CODES.find((serverCode) => serverCode === code);
+	const known = AUTH_FAILURE_CODES.find((serverCode) => serverCode === code);
 	const retryAfter = Number(response.headers.get('retry-after'));
 	if (known) {
 		throw new AuthError(known, message, {
@@ -106,12 +95,12 @@ async function request(path: string, init: RequestInit = {}): Promise<unknown> {
 	throw new AuthError(response.status === 400 ? 'invalid' : 'server', message);
 }
 
-function post(path: string, body: unknown): Promise<unknown> {
-	return request(path, { method: 'POST', body: JSON.stringify(body) });
+function send(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+	return request(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 }
 
-function send(method: 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-	return request(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+function post(path: string, body: unknown): Promise<unknown> {
+	return send('POST', path, body);
 }
 
 function parseAnswer<Schema extends z.ZodType>(schema: Schema, answer: unknown): z.infer<Schema> {

@@ -2,6 +2,21 @@
 import { z } from 'zod';
 import { personSchema, text } from './entities';
 
+/** The refusals the auth endpoints answer with (`error` of the JSON answer); screens translate each. */
+export const AUTH_FAILURE_CODES = [
+	'email_taken',
+	'unknown_credential',
+	'verification_failed',
+	'passkey_exists',
+	'not_found',
+	'last_sign_in_method',
+	'recovery_failed',
+	'link_invalid',
+	'email_unavailable',
+	'rate_limited'
+] as const;
+export type AuthFailureCode = (typeof AUTH_FAILURE_CODES)[number];
+
 // Normalised before it is validated: phone keyboards leave a space after an autocompleted address.
 const emailInput = z.string().trim().toLowerCase().pipe(z.email().max(254));
 

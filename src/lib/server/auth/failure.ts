@@ -1,18 +1,7 @@
 import { json } from '@sveltejs/kit';
+import type { AuthFailureCode } from '$lib/domain/auth-api';
 import type { ApiError } from '$lib/domain/sync-protocol';
 import { jsonError, privateJson } from '$lib/server/http';
-
-export type AuthFailureCode =
-	| 'email_taken'
-	| 'unknown_credential'
-	| 'verification_failed'
-	| 'passkey_exists'
-	| 'not_found'
-	| 'last_sign_in_method'
-	| 'recovery_failed'
-	| 'link_invalid'
-	| 'email_unavailable'
-	| 'rate_limited';
 
 const STATUS: Record<AuthFailureCode, number> = {
 	email_taken: 409,
