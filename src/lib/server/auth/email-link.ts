@@ -1,7 +1,8 @@
 /**
  * Sign-in by email link: a random token, mailed as part of a link, kept only as its SHA-256,
  * valid for 15 minutes and once. Asking for a link answers the same whether or not the email
- * belongs to someone, and the mail goes out after the answer, so not even the time taken tells.
+ * belongs to someone, and all that depends on it happens after the answer, so not even the
+ * time taken tells.
  */
 import { and, eq, gt, isNull, lt, or, isNotNull } from 'drizzle-orm';
 import type { SessionPerson } from '$lib/domain/auth-api';
@@ -39,24 +40,36 @@ export interface EmailLinkRequest {
 
 /**
  * Make a link for the person with this email, if there is one, and hand it to the mailer.
- * Resolves before the mail is sent; `delivery` settles when it has been (failures are logged).
+ * Resolves before anything that depends on the email is done (looking the person up, storing
+ * the token, sending), so the answer takes as long for a stranger's address as for a known one;
+ * `delivery` settles once the mail has gone (failures are logged).
  */
 export async function requestEmailLink(
 	db: Database,
-	{ email, origin, locale }: EmailLinkRequest,
+	request: EmailLinkRequest,
 	mailer: Mailer
 ): Promise<{ delivery: Promise<void> }> {
 	// Spent and expired tokens are swept here rather than by a timer: the servers keep no jobs.
 	await db
 		.delete(emailTokens)
 		.where(or(lt(emailTokens.expiresAt, new Date()), isNotNull(emailTokens.usedAt)));
+	const delivery = mailLink(db, request, mailer).catch((failure: unknown) =>
+		console.error('sign-in email could not be sent', failure)
+	);
+	return { delivery };
+}
+
+async function mailLink(
+	db: Database,
+	{ email, origin, locale }: EmailLinkRequest,
+	mailer: Mailer
+): Promise<void> {
 	const [person] = await db
 		.select({ id: people.id })
 		.from(people)
 		.where(and(eq(people.email, email), eq(people.status, 'active')))
 		.limit(1);
-	if (!person) return { delivery: Promise.resolve() };
-
+	if (!person) return;
 	const token = randomToken();
 	await db.insert(emailTokens).values({
 		id: hashToken(token),
@@ -65,14 +78,11 @@ export async function requestEmailLink(
 	});
 	const link = emailLinkUrl(origin, token);
 	const minutes = EMAIL_LINK_LIFETIME_MS / 60_000;
-	const delivery = mailer
-		.send({
-			to: email,
-			subject: m.signin_email_subject({}, { locale }),
-			text: m.signin_email_body({ link, minutes }, { locale })
-		})
-		.catch((failure: unknown) => console.error('sign-in email could not be sent', failure));
-	return { delivery };
+	await mailer.send({
+		to: email,
+		subject: m.signin_email_subject({}, { locale }),
+		text: m.signin_email_body({ link, minutes }, { locale })
+	});
 }
 
 /** Spend the link's token and start a session; one answer for unknown, used and expired links. */
