@@ -2,68 +2,37 @@
  * The endpoints themselves: malformed input ends in 400 before any database work, and the
  * answers that need no database have their documented shape.
  */
-import { isHttpError, type RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
+import { POST as recoverySignIn } from '../../../routes/api/auth/recovery/signin/+server';
 import { POST as signUpOptions } from '../../../routes/api/auth/signup/options/+server';
 import { POST as signUpVerify } from '../../../routes/api/auth/signup/verify/+server';
 import { POST as signInOptions } from '../../../routes/api/auth/signin/options/+server';
 import { POST as signInVerify } from '../../../routes/api/auth/signin/verify/+server';
 import { POST as signOut } from '../../../routes/api/auth/signout/+server';
 import { GET as me } from '../../../routes/api/auth/me/+server';
+import { POST as testSignIn } from '../../../routes/api/test/signin/+server';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import { SESSION_COOKIE } from './session';
-import { TestCookies } from './spec-support';
-
-/** Each handler takes its own route's RequestEvent: the stand-in takes the type asked for. */
-function event<Event extends RequestEvent>(
-	body: string | null,
-	locals: App.Locals = { person: null, sessionId: null },
-	cookies = new TestCookies()
-): Event {
-	const url = new URL('https://gather.example.org/api/auth/test');
-	const request = new Request(url, {
-		method: body === null ? 'GET' : 'POST',
-		headers: { 'content-type': 'application/json' },
-		body
-	});
-	// Only the fields the auth handlers read; the rest of RequestEvent is SvelteKit's business.
-	return { request, url, cookies, locals } as unknown as Event;
-}
-
-type Call = (body: string) => Response | Promise<Response>;
-
-async function status(call: Call, body: string): Promise<number> {
-	try {
-		return (await call(body)).status;
-	} catch (caught) {
-		if (isHttpError(caught)) return caught.status;
-		throw caught;
-	}
-}
-
-const signUpOptionsCall: Call = (body) => signUpOptions(event(body));
-const signUpVerifyCall: Call = (body) => signUpVerify(event(body));
-const signInOptionsCall: Call = (body) => signInOptions(event(body));
-const signInVerifyCall: Call = (body) => signInVerify(event(body));
+import { TestCookies, callEndpoint } from './spec-support';
 
 const credential = { id: 'abc', rawId: 'abc', type: 'public-key', clientExtensionResults: {} };
 
 describe('auth endpoints', () => {
 	it.each([
-		['sign-up options, not JSON', signUpOptionsCall, '{"displayName":'],
-		['sign-up options, no email', signUpOptionsCall, '{"displayName":"Ana"}'],
-		['sign-up options, bad email', signUpOptionsCall, '{"displayName":"Ana","email":"ana"}'],
-		['sign-up options, blank name', signUpOptionsCall, '{"displayName":"  ","email":"a@b.org"}'],
-		['sign-up options, an array', signUpOptionsCall, '[]'],
-		['sign-up verify, empty', signUpVerifyCall, '{}'],
+		['sign-up options, not JSON', signUpOptions, '{"displayName":'],
+		['sign-up options, no email', signUpOptions, '{"displayName":"Ana"}'],
+		['sign-up options, bad email', signUpOptions, '{"displayName":"Ana","email":"ana"}'],
+		['sign-up options, blank name', signUpOptions, '{"displayName":"  ","email":"a@b.org"}'],
+		['sign-up options, an array', signUpOptions, '[]'],
+		['sign-up verify, empty', signUpVerify, '{}'],
 		[
 			'sign-up verify, no attestation',
-			signUpVerifyCall,
+			signUpVerify,
 			JSON.stringify({ response: { ...credential, response: { clientDataJSON: 'e30' } } })
 		],
 		[
 			'sign-up verify, wrong type',
-			signUpVerifyCall,
+			signUpVerify,
 			JSON.stringify({
 				response: {
 					...credential,
@@ -72,31 +41,37 @@ describe('auth endpoints', () => {
 				}
 			})
 		],
-		['sign-in options, not an object', signInOptionsCall, '"hello"'],
-		['sign-in verify, not JSON', signInVerifyCall, 'nope'],
+		['sign-in options, not an object', signInOptions, '"hello"'],
+		['sign-in verify, not JSON', signInVerify, 'nope'],
 		[
 			'sign-in verify, no signature',
-			signInVerifyCall,
+			signInVerify,
 			JSON.stringify({
 				response: { ...credential, response: { clientDataJSON: 'e30', authenticatorData: 'AA' } }
 			})
 		],
 		[
 			'sign-in verify, not base64url',
-			signInVerifyCall,
+			signInVerify,
 			JSON.stringify({
 				response: {
 					...credential,
 					response: { clientDataJSON: 'e30', authenticatorData: 'A A', signature: 'AA' }
 				}
 			})
-		]
-	] satisfies [string, Call, string][])('%s → 400', async (_name, call, body) => {
-		expect(await status(call, body)).toBe(400);
+		],
+		['recovery, not JSON', recoverySignIn, '{"email":'],
+		['recovery, no code', recoverySignIn, '{"email":"ana@example.org"}'],
+		['recovery, blank code', recoverySignIn, '{"email":"ana@example.org","code":"  "}'],
+		['recovery, code not a string', recoverySignIn, '{"email":"ana@example.org","code":7}'],
+		['recovery, bad email', recoverySignIn, '{"email":"ana","code":"7KQD-4MXR-9PTW-3HNB"}'],
+		['recovery, an array', recoverySignIn, '[]']
+	] as const)('%s → 400', async (_name, handler, body) => {
+		expect((await callEndpoint(handler, { body })).status).toBe(400);
 	});
 
 	it('me answers null without a session, and the person with one, never cached', async () => {
-		const anonymous = await me(event(null));
+		const anonymous = await callEndpoint(me);
 		expect(anonymous.headers.get('cache-control')).toBe('no-store');
 		expect(await anonymous.json()).toEqual({ person: null });
 
@@ -106,15 +81,23 @@ describe('auth endpoints', () => {
 			email: 'ana@example.org',
 			roles: ['member']
 		};
-		const signedIn = await me(event(null, { person, sessionId: 'x' }));
+		const signedIn = await callEndpoint(me, { locals: { person, sessionId: 'x' } });
 		expect(await signedIn.json()).toEqual({ person });
 	});
 
 	it('sign-out without a session still clears the cookie and answers ok', async () => {
 		const cookies = new TestCookies();
 		cookies.set(SESSION_COOKIE, 'stale', { path: '/' });
-		const response = await signOut(event('{}', { person: null, sessionId: null }, cookies));
+		const response = await callEndpoint(signOut, { body: '{}', cookies });
 		expect(await response.json()).toEqual({ ok: true });
+		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
+	});
+
+	it('the end-to-end sign-in does not exist unless the server is started for it', async () => {
+		const cookies = new TestCookies();
+		const body = JSON.stringify({ email: 'amara@example.org' });
+		const response = await callEndpoint(testSignIn, { body, cookies });
+		expect(response.status).toBe(404);
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
 	});
 });
