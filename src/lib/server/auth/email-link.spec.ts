@@ -11,6 +11,7 @@ import { POST as verifyLink } from '../../../routes/api/auth/email/verify/+serve
 import { EMAIL_LINK_LIFETIME_MS, requestEmailLink, verifyEmailLink } from './email-link';
 import { AuthFailure } from './failure';
 import { transportMailer } from './mailer';
+import { RATE_RULES } from './rate-limit';
 import { SESSION_COOKIE, readSession } from './session';
 import { TestCookies, callEndpoint, serveEndpointsFrom, signUpWithPasskey } from './spec-support';
 
@@ -187,6 +188,21 @@ describe('the email link endpoints', () => {
 			}
 			expect(statuses).toEqual([200, 200, 200, 429]);
 		}
+	});
+
+	it('limits requests per address: 429 whatever the email, another address still served', async () => {
+		vi.spyOn(console, 'info').mockImplementation(() => {});
+		const ip = '203.0.113.50';
+		const ask = (from: string) =>
+			callEndpoint(requestLink, {
+				body: JSON.stringify({ email: `nobody-${crypto.randomUUID()}@example.org` }),
+				ip: from
+			});
+		for (let attempt = 0; attempt < RATE_RULES.emailLinkPerIp.limit; attempt++) {
+			expect((await ask(ip)).status).toBe(200);
+		}
+		expect((await ask(ip)).status).toBe(429);
+		expect((await ask('203.0.113.51')).status).toBe(200);
 	});
 
 	it.each([

@@ -162,4 +162,26 @@ describe('limited endpoints', () => {
 		expect(limited.status).toBe(429);
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
 	});
+
+	it('passkey sign-in verification: 429 after the limit per address, whatever the passkey', async () => {
+		const { authenticator } = await signUpWithPasskey(db);
+		const ip = '203.0.113.30';
+		for (let attempt = 0; attempt < RATE_RULES.signInPerIp.limit; attempt++) {
+			// A new made-up passkey each time: the per-address key alone stops this.
+			const stranger = softwareAuthenticator();
+			const cookies = new TestCookies();
+			const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+			const body = JSON.stringify({ response: stranger.authenticate(options) });
+			expect((await callEndpoint(signInVerify, { body, cookies, ip })).status).toBe(400);
+		}
+		const signIn = async (from: string) => {
+			const cookies = new TestCookies();
+			const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+			const body = JSON.stringify({ response: authenticator.authenticate(options) });
+			const response = await callEndpoint(signInVerify, { body, cookies, ip: from });
+			return { status: response.status, session: cookies.get(SESSION_COOKIE) };
+		};
+		expect(await signIn(ip)).toEqual({ status: 429, session: undefined });
+		expect((await signIn('203.0.113.31')).status).toBe(200);
+	});
 });

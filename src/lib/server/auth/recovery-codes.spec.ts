@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECOVERY_CODE_COUNT, recoverySignInSchema } from '$lib/domain/auth-api';
 import type { Database, DatabaseHandle } from '$lib/server/db';
-import { people, recoveryCodes } from '$lib/server/db/schema';
+import { people, recoveryCodes, sessions } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { AuthFailure } from './failure';
 import {
@@ -118,13 +118,28 @@ describe('recovery codes', () => {
 		expect((await refusal(recover(email, codes[0]!))).code).toBe('recovery_failed');
 	});
 
-	it('are spent once even when two sign-ins race with the same code', async () => {
-		const { email, recoveryCodes: codes } = await signUpWithPasskey(db);
-		const results = await Promise.allSettled([
-			recover(email, codes[0]!),
-			recover(email, codes[0]!)
-		]);
+	it('are spent once even when sign-ins race with the same code', async () => {
+		const { person, email, recoveryCodes: codes } = await signUpWithPasskey(db);
+		const [before] = await db
+			.select({ sessions: count() })
+			.from(sessions)
+			.where(eq(sessions.personId, person.id));
+		const results = await Promise.allSettled(
+			Array.from({ length: 6 }, () => recover(email, codes[0]!))
+		);
 		expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+		for (const result of results) {
+			if (result.status === 'rejected') {
+				expect(result.reason).toBeInstanceOf(AuthFailure);
+				expect((result.reason as AuthFailure).code).toBe('recovery_failed');
+			}
+		}
+		const [after] = await db
+			.select({ sessions: count() })
+			.from(sessions)
+			.where(eq(sessions.personId, person.id));
+		expect((after?.sessions ?? 0) - (before?.sessions ?? 0)).toBe(1);
+		expect(await unusedRecoveryCodes(db, person.id)).toBe(RECOVERY_CODE_COUNT - 1);
 	});
 
 	it('once regenerated, the old codes stop working and ten new ones do', async () => {
