@@ -29,8 +29,11 @@ import type { GatherDatabase, OutboxEntry } from './db';
 interface LocalMutation<Name extends MutationName> {
 	/** Apply on the device. Must be idempotent: it runs again on every rebase until acknowledged. */
 	apply(db: GatherDatabase, args: MutationArgs<Name>, context: MutationContext): Promise<void>;
-	/** Undo what `apply` did when the server refused the mutation (its rows never reached the server). */
-	discard(db: GatherDatabase, args: MutationArgs<Name>): Promise<void>;
+	/**
+	 * Undo what `apply` did when the server refused the mutation (its rows never reached the
+	 * server). `actor` is the author: some rows are keyed by them (their own membership).
+	 */
+	discard(db: GatherDatabase, args: MutationArgs<Name>, actor: Actor): Promise<void>;
 }
 
 const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
@@ -158,10 +161,11 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 				version: 0
 			});
 		},
-		async discard(db, args) {
-			const rows = await db.memberships.where('groupId').equals(args.groupId).toArray();
-			const added = rows.filter((row) => row.version === 0);
-			await db.memberships.bulkDelete(added.map((row) => [row.groupId, row.personId]));
+		async discard(db, args, actor) {
+			// Only the author's own row: others this device added (a curator's) are theirs to keep.
+			const key: [string, string] = [args.groupId, actor.personId];
+			const row = await db.memberships.get(key);
+			if (row && row.version === 0) await db.memberships.delete(key);
 		}
 	},
 	'group.leave': {
@@ -169,7 +173,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			await db.memberships.delete([args.groupId, context.actor.personId]);
 		},
 		async discard() {
-			// The server never refuses leaving; a pull restores whatever it holds.
+			// A refused leave: the server re-stamps the membership, and the next pull restores it.
 		}
 	},
 	'membership.set': {
@@ -325,6 +329,10 @@ export async function reapplyEntry(
 }
 
 /** Undo the optimistic effects of an acknowledged mutation the server did not keep. */
-export async function discardEntry(db: GatherDatabase, entry: OutboxEntry): Promise<void> {
-	await localMutation(entry.name).discard(db, entry.args as never);
+export async function discardEntry(
+	db: GatherDatabase,
+	actor: Actor,
+	entry: OutboxEntry
+): Promise<void> {
+	await localMutation(entry.name).discard(db, entry.args as never, actor);
 }

@@ -64,7 +64,7 @@ export async function applyPage(
 				.where('mutationId')
 				.belowOrEqual(page.lastMutationId)
 				.toArray();
-			for (const entry of acknowledged) await discardEntry(db, entry);
+			for (const entry of acknowledged) await discardEntry(db, actor, entry);
 			await db.outbox.bulkDelete(acknowledged.map((entry) => entry.mutationId));
 			// The server's word, either way: behind what it once answered means it lost those
 			// writes (a restored database), and the next push resends them (see push.ts).

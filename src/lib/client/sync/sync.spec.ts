@@ -18,7 +18,7 @@ import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addPerson } from '$lib/server/testing/fixtures';
 import { GatherDatabase } from '../db';
-import { runMutation } from '../mutations';
+import { discardEntry, runMutation } from '../mutations';
 import { failingDevice } from '../testing/failing-device';
 import { atTime, contribution, device, serverTransport, sync } from '../testing/harness';
 import { SyncEngine, type SyncReport } from './engine';
@@ -68,6 +68,28 @@ describe('writing on the device', () => {
 		expect(await db.outbox.count()).toBe(0);
 		expect(await db.contributions.count()).toBe(0);
 		expect(await db.getMeta('mutationCounter')).toBeUndefined();
+	});
+
+	it("undoes a refused join on the author's own membership only", async () => {
+		const db = device();
+		const groupId = newId();
+		const someoneElse = newId();
+		// Both unconfirmed: the author's join, and someone a curator on this device added.
+		const added = { groupId, status: 'member', curator: false, version: 0 } as const;
+		const createdAt = new Date().toISOString();
+		await db.memberships.bulkPut([
+			{ ...added, personId: actor.personId, createdAt },
+			{ ...added, personId: someoneElse, createdAt }
+		]);
+		await discardEntry(db, actor, {
+			mutationId: 1,
+			name: 'group.join',
+			args: { groupId },
+			hlc: '',
+			createdAt
+		});
+		expect(await db.memberships.get([groupId, actor.personId])).toBeUndefined();
+		expect(await db.memberships.get([groupId, someoneElse])).toBeDefined();
 	});
 });
 

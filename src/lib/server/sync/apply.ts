@@ -7,6 +7,7 @@
  * not compile.
  */
 import { and, eq } from 'drizzle-orm';
+import type { Actor } from '$lib/domain/actor';
 import { mergeAward, mergeCheckIn, mergeProfile } from '$lib/domain/conflicts';
 import {
 	mutationTime,
@@ -24,6 +25,7 @@ import {
 } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
+import { resolvePerson } from '$lib/server/db/person-ids';
 import {
 	awards,
 	badges,
@@ -49,8 +51,9 @@ export interface ServerMutation<Name extends MutationName> {
 	 * After a refusal: re-stamp the rows the author's device may have changed optimistically
 	 * (`version`), so its next pull brings the server's values back instead of leaving the
 	 * refused ones on screen. Rows the device only adds need nothing: it discards them itself.
+	 * `actor` is the author: some rows are keyed by them (their own membership).
 	 */
-	touch(tx: Transaction, args: MutationArgs<Name>, version: number): Promise<void>;
+	touch(tx: Transaction, args: MutationArgs<Name>, version: number, actor: Actor): Promise<void>;
 	/**
 	 * A run of consecutive mutations of this name in one statement; per item, null when
 	 * applied or the rejection. push.ts falls back to `apply` one at a time if it throws.
@@ -63,22 +66,13 @@ export interface ServerMutation<Name extends MutationName> {
 }
 
 /**
- * The active person an id stands for: itself, or for a merged person the survivor (a device
- * that has not pulled the merge yet still writes the old id). A deleted or unknown person is
- * not found: a check-in or award must never land on an emptied row, lost to every count.
+ * The active person a check-in or award is for: a merged id lands on the survivor; a deleted
+ * or unknown person is not found (a row on an emptied person would be lost to every count).
  */
 async function activePersonId(tx: Transaction, id: string): Promise<string> {
-	let current = id;
-	for (let hop = 0; hop < 20; hop++) {
-		const [row] = await tx
-			.select({ status: people.status, mergedInto: people.mergedInto })
-			.from(people)
-			.where(eq(people.id, current));
-		if (row?.status === 'active') return current;
-		if (row?.status !== 'merged' || row.mergedInto === null) break;
-		current = row.mergedInto;
-	}
-	throw new MutationRejected('not_found', 'person');
+	const person = await resolvePerson(tx, id);
+	if (person?.status !== 'active') throw new MutationRejected('not_found', 'person');
+	return person.id;
 }
 
 /**
@@ -118,8 +112,6 @@ async function insertContributions(
 	);
 }
 
-const nothingToTouch = () => Promise.resolve();
-
 export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } = {
 	'contribution.log': {
 		async apply(tx, args, context, version) {
@@ -127,7 +119,8 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			if (rejection) throw rejection;
 		},
 		applyMany: insertContributions,
-		touch: nothingToTouch
+		// The device only added a row, and discards it itself after a refusal.
+		touch: () => Promise.resolve()
 	},
 
 	'profile.update': {
@@ -276,8 +269,7 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 				version
 			});
 		},
-		// The device only adds a row, and discards it itself after a refusal.
-		touch: nothingToTouch
+		touch: touchOwnMembership
 	},
 
 	'group.leave': {
@@ -290,7 +282,8 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			if (removed.length > 0)
 				await recordDeletion(tx, 'memberships', [key.groupId, key.personId], version);
 		},
-		touch: nothingToTouch
+		// The device deleted its row: a refused leave (a clock too far ahead) must bring it back.
+		touch: touchOwnMembership
 	},
 
 	'membership.set': {
@@ -372,6 +365,19 @@ async function restampPending(tx: Transaction, version: number, groupId?: string
 				groupId === undefined ? undefined : eq(memberships.groupId, groupId)
 			)
 		);
+}
+
+/** The author's own membership, as the server holds it (if it does), back to their devices. */
+async function touchOwnMembership(
+	tx: Transaction,
+	args: { groupId: string },
+	version: number,
+	actor: Actor
+) {
+	await tx
+		.update(memberships)
+		.set({ version })
+		.where(membershipKey({ groupId: args.groupId, personId: actor.personId }));
 }
 
 function membershipKey(args: { groupId: string; personId: string }) {

@@ -38,8 +38,11 @@ function device(initial: Actor) {
 		actAs(next: Actor) {
 			actor = next;
 		},
-		/** Push one mutation; resolves to its refusal reason, or null when applied. */
-		async push(name: string, args: unknown): Promise<string | null> {
+		/**
+		 * Push one mutation written at `millis` (the device's clock); resolves to its refusal
+		 * reason, or null when applied.
+		 */
+		async push(name: string, args: unknown, millis = Date.now()): Promise<string | null> {
 			const id = ++mutationId;
 			const answer = await handlePush(handle.db, actor, {
 				deviceId,
@@ -48,7 +51,7 @@ function device(initial: Actor) {
 						mutationId: id,
 						name,
 						args,
-						hlc: encodeHlc({ millis: Date.now(), counter: 0, node: 'groups' })
+						hlc: encodeHlc({ millis, counter: 0, node: 'groups' })
 					}
 				]
 			});
@@ -167,6 +170,22 @@ describe('group.leave', () => {
 			key: [groupId, person.personId]
 		});
 		expect(after.memberships.filter((row) => row.groupId === groupId)).toEqual([]);
+	});
+
+	it("a refused leave keeps the membership and sends it back to the author's devices", async () => {
+		const person = await addPerson(handle.db);
+		const groupId = await addGroup(handle.db, { policy: 'open' });
+		const phone = device(person);
+		expect(await phone.push('group.join', { groupId })).toBeNull();
+		await phone.pull();
+
+		// The phone's clock runs an hour ahead: the server refuses the write.
+		expect(await phone.push('group.leave', { groupId }, Date.now() + 3_600_000)).toBe('clock');
+		expect(await membershipOf(groupId, person.personId)).toMatchObject({ status: 'member' });
+		// The phone deleted its copy when it left: the next pull must restore it.
+		expect((await phone.pull()).memberships).toContainEqual(
+			expect.objectContaining({ groupId, personId: person.personId, status: 'member' })
+		);
 	});
 
 	it('leaving a group one is not in changes nothing and records no deletion', async () => {

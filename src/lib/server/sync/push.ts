@@ -202,7 +202,7 @@ async function keepRejected(
 		if (!isMutationName(mutation.name)) continue;
 		const args = mutations[mutation.name].args.safeParse(mutation.args);
 		const server = serverMutations[mutation.name] as ServerMutation<MutationName>;
-		if (args.success) await server.touch(tx, args.data as never, version);
+		if (args.success) await server.touch(tx, args.data as never, version, actor);
 	}
 }
 
