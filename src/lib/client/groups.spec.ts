@@ -8,14 +8,12 @@ import 'fake-indexeddb/auto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
-import { newId } from '$lib/domain/ids';
-import type { SaveGroupArgs } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { DatabaseHandle } from '$lib/server/db';
 import { groups, memberships } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addGroup, addMembership, addPerson } from '$lib/server/testing/fixtures';
+import { addGroup, addMembership, addPerson, groupSaveArgs } from '$lib/server/testing/fixtures';
 import type { GatherDatabase } from './db';
 import { runMutation } from './mutations';
 import { device, serverTransport, sync } from './testing/harness';
@@ -43,22 +41,6 @@ async function setPolicy(groupId: string, policy: 'open' | 'request' | 'closed')
 		const version = await nextVersion(tx);
 		await tx.update(groups).set({ policy, version }).where(eq(groups.id, groupId));
 	});
-}
-
-function groupArgs(overrides: Partial<SaveGroupArgs> = {}): SaveGroupArgs {
-	const id = newId();
-	return {
-		id,
-		kind: 'team',
-		slug: `team-${id.slice(-12)}`,
-		name: 'Support desk',
-		description: '',
-		policy: 'open',
-		area: null,
-		country: null,
-		archived: false,
-		...overrides
-	};
 }
 
 describe('group.join and group.leave on the device', () => {
@@ -274,7 +256,7 @@ describe('group.save and person.setRoles on the device', () => {
 	it('creates a group at once; the server confirms it', async () => {
 		const laptop = device();
 		await syncAs(laptop, admin);
-		const args = groupArgs();
+		const args = groupSaveArgs();
 		await runMutation(laptop, admin, 'group.save', args);
 		expect(await laptop.groups.get(args.id)).toMatchObject({ name: args.name, version: 0 });
 		await syncAs(laptop, admin);
@@ -283,12 +265,12 @@ describe('group.save and person.setRoles on the device', () => {
 
 	it('discards a new group whose slug another group took, and restores an edit refused', async () => {
 		const laptop = device();
-		const [first, second] = [groupArgs(), groupArgs()];
+		const [first, second] = [groupSaveArgs(), groupSaveArgs()];
 		await runMutation(laptop, admin, 'group.save', first);
 		await runMutation(laptop, admin, 'group.save', second);
 		await syncAs(laptop, admin);
 
-		const clash = groupArgs({ slug: first.slug });
+		const clash = groupSaveArgs({ slug: first.slug });
 		await runMutation(laptop, admin, 'group.save', clash);
 		// An edit that takes another group's slug is refused as a whole.
 		await runMutation(laptop, admin, 'group.save', {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
 import { mutations, type MutationName } from '$lib/domain/mutations';
-import type { PullChanges, PullResponse } from '$lib/domain/sync-protocol';
+import type { PullChanges } from '$lib/domain/sync-protocol';
 import { callEndpoint, serveEndpointsFrom } from '$lib/server/auth/spec-support';
 import type { Database, DatabaseHandle, Transaction } from '$lib/server/db';
 import {
@@ -30,7 +30,6 @@ import {
 	sessions
 } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
-import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
 import {
@@ -40,7 +39,10 @@ import {
 	addMembership,
 	addPersonWithProfile,
 	callRoute,
-	clock
+	clock,
+	groupSaveArgs,
+	localsOf,
+	pullAll
 } from '$lib/server/testing/fixtures';
 import { GET as duplicatesEndpoint } from '../../routes/api/admin/duplicates/+server';
 import { POST as importEndpoint } from '../../routes/api/admin/import/+server';
@@ -110,7 +112,13 @@ interface Case {
 	expect: readonly Outcome[];
 }
 
-const slugOf = (id: string) => `group-${id.replaceAll('-', '')}`;
+/** membership.set arguments: `person` made a member (a curator if told) or removed. */
+const membershipArgs = (
+	groupId: string,
+	person: Actor,
+	status: 'member' | 'removed',
+	curator = false
+) => ({ groupId, personId: person.personId, status, curator });
 const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
 /**
@@ -211,35 +219,12 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 	'group.save': [
 		{
 			name: 'create a group',
-			args: () => {
-				const id = newId();
-				return {
-					id,
-					kind: 'team',
-					slug: slugOf(id),
-					name: 'New team',
-					description: '',
-					policy: 'open',
-					area: null,
-					country: null,
-					archived: false
-				};
-			},
+			args: () => groupSaveArgs(),
 			expect: [F, F, F, F, F, A, F, F, U]
 		},
 		{
 			name: 'rename the closed group (its curator included)',
-			args: (world) => ({
-				id: world.closedGroup,
-				kind: 'team',
-				slug: slugOf(world.closedGroup),
-				name: 'Renamed',
-				description: '',
-				policy: 'closed',
-				area: null,
-				country: null,
-				archived: false
-			}),
+			args: (world) => groupSaveArgs({ id: world.closedGroup, name: 'Renamed', policy: 'closed' }),
 			expect: [F, F, F, F, F, A, F, F, U]
 		}
 	],
@@ -280,42 +265,22 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 	'membership.set': [
 		{
 			name: "approve someone's request to the closed group",
-			args: (world) => ({
-				groupId: world.closedGroup,
-				personId: world.target.personId,
-				status: 'member',
-				curator: false
-			}),
+			args: (world) => membershipArgs(world.closedGroup, world.target, 'member'),
 			expect: [F, F, F, F, F, A, A, F, U]
 		},
 		{
 			name: "decline someone's request to the closed group",
-			args: (world) => ({
-				groupId: world.closedGroup,
-				personId: world.target.personId,
-				status: 'removed',
-				curator: false
-			}),
+			args: (world) => membershipArgs(world.closedGroup, world.target, 'removed'),
 			expect: [F, F, F, F, F, A, A, F, U]
 		},
 		{
 			name: 'add myself to the closed group as a curator',
-			args: (world, actor) => ({
-				groupId: world.closedGroup,
-				personId: actor.personId,
-				status: 'member',
-				curator: true
-			}),
+			args: (world, actor) => membershipArgs(world.closedGroup, actor, 'member', true),
 			expect: [F, F, F, F, F, A, N, F, U]
 		},
 		{
 			name: 'remove someone from a group the curator does not curate',
-			args: (world) => ({
-				groupId: world.openGroup,
-				personId: world.target.personId,
-				status: 'removed',
-				curator: false
-			}),
+			args: (world) => membershipArgs(world.openGroup, world.target, 'removed'),
 			expect: [F, F, F, F, F, A, F, F, U]
 		}
 	],
@@ -580,21 +545,6 @@ describe('authorization matrix: mutations', () => {
 	);
 });
 
-/** Pull everything in scope from the start, page after page. */
-async function pullAll(actor: Actor): Promise<PullChanges> {
-	const deviceId = newId();
-	const all: Partial<Record<keyof PullChanges, unknown[]>> = {};
-	let cursor = 0;
-	let page: PullResponse;
-	do {
-		page = await handlePull(handle.db, actor, { deviceId, cursor, limit: 200 });
-		for (const [table, rows] of Object.entries(page.changes))
-			(all[table as keyof PullChanges] ??= []).push(...rows);
-		cursor = page.cursor;
-	} while (page.more);
-	return all as PullChanges;
-}
-
 /** Y: the actor's pull holds the row; n: it does not. */
 const [Y, n] = [true, false] as const;
 
@@ -692,18 +642,13 @@ const PULL_MATRIX: ReadRow[] = [
 
 const SIGNED_IN = ACTORS.filter((actor): actor is SignedIn => actor !== 'anonymous');
 
-function signedInLocals(actor: Actor): App.Locals {
-	return {
-		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
-		sessionId: 'session'
-	};
-}
-const anonymous: App.Locals = { person: null, sessionId: null };
+const anonymous = localsOf(null);
 
 describe('authorization matrix: reads', () => {
 	const pulls = new Map<SignedIn, PullChanges>();
 	beforeAll(async () => {
-		for (const actor of SIGNED_IN) pulls.set(actor, await pullAll(world.actors[actor]));
+		for (const actor of SIGNED_IN)
+			pulls.set(actor, await pullAll(handle.db, world.actors[actor], 200));
 	});
 
 	it.each(
@@ -729,7 +674,7 @@ describe('authorization matrix: reads', () => {
 
 	it.each(SIGNED_IN)('GET /api/me/export: %s receives their own data only', async (actor) => {
 		const response = await callEndpoint(exportData, {
-			locals: signedInLocals(world.actors[actor])
+			locals: localsOf(world.actors[actor])
 		});
 		expect(response.status).toBe(200);
 		const text = await response.text();
@@ -744,7 +689,7 @@ describe('authorization matrix: reads', () => {
 			ACTORS.map((actor, column) => ({ row, actor, expected: row.expect[column] }))
 		)
 	)('$row.name as $actor → $expected', async ({ row, actor, expected }) => {
-		const locals = actor === 'anonymous' ? anonymous : signedInLocals(world.actors[actor]);
+		const locals = localsOf(actor === 'anonymous' ? null : world.actors[actor]);
 		const response = await callRoute(row.handler, {
 			url: `https://gather.example.org${row.path(world)}`,
 			locals,
@@ -897,7 +842,7 @@ describe('authorization matrix: admin APIs', () => {
 			ACTORS.map((actor, column) => ({ row, actor, expected: row.expect[column] }))
 		)
 	)('$row.name as $actor → $expected', async ({ row, actor, expected }) => {
-		const locals = actor === 'anonymous' ? anonymous : signedInLocals(world.actors[actor]);
+		const locals = localsOf(actor === 'anonymous' ? null : world.actors[actor]);
 		const write = await row.body?.();
 		const response = await callEndpoint(row.handler, {
 			locals,

@@ -21,14 +21,19 @@ import {
 	type PrivacyLevel
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { PullChanges, PullResponse } from '$lib/domain/sync-protocol';
+import type { PullChanges } from '$lib/domain/sync-protocol';
 import { callEndpoint, serveEndpointsFrom } from '$lib/server/auth/spec-support';
 import type { DatabaseHandle } from '$lib/server/db';
 import type { people } from '$lib/server/db/schema';
-import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addPersonWithProfile, callRoute, clock } from '$lib/server/testing/fixtures';
+import {
+	addPersonWithProfile,
+	callRoute,
+	clock,
+	localsOf,
+	pullAll
+} from '$lib/server/testing/fixtures';
 import { GET as directoryEndpoint } from '../../routes/api/directory/+server';
 import { GET as personEndpoint } from '../../routes/api/people/[id]/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
@@ -150,21 +155,6 @@ beforeAll(async () => {
 });
 afterAll(() => handle?.close());
 
-/** Pull everything in scope from the start, page after page. */
-async function pullAll(actor: Actor): Promise<PullChanges> {
-	const deviceId = newId();
-	const all: Partial<Record<keyof PullChanges, unknown[]>> = {};
-	let cursor = 0;
-	let page: PullResponse;
-	do {
-		page = await handlePull(handle.db, actor, { deviceId, cursor, limit: 500 });
-		for (const [table, rows] of Object.entries(page.changes))
-			(all[table as keyof PullChanges] ??= []).push(...rows);
-		cursor = page.cursor;
-	} while (page.more);
-	return all as PullChanges;
-}
-
 function leaks(answer: unknown, subject: Subject): boolean {
 	const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
 	return subject.needles.some((needle) => text.includes(needle));
@@ -212,14 +202,14 @@ describe('privacy matrix: the table itself', () => {
 describe('privacy matrix: pull', () => {
 	let seenByViewer: PullChanges;
 	beforeAll(async () => {
-		seenByViewer = await pullAll(viewer);
+		seenByViewer = await pullAll(handle.db, viewer);
 	});
 
 	it.each(cells(['self', 'member']))(
 		'$field at $level, pulled by $audience → visible: $sees',
 		async ({ field, level, audience, sees }) => {
 			const subject = subjectOf(field, level);
-			const pulled = audience === 'self' ? await pullAll(subject.actor) : seenByViewer;
+			const pulled = audience === 'self' ? await pullAll(handle.db, subject.actor) : seenByViewer;
 			expect(leaks(pulled, subject)).toBe(sees);
 		}
 	);
@@ -232,13 +222,8 @@ describe('privacy matrix: pull', () => {
 	});
 });
 
-function localsOf(audience: Audience, subject: Subject): App.Locals {
-	if (audience === 'anonymous') return { person: null, sessionId: null };
-	const actor = audience === 'self' ? subject.actor : viewer;
-	return {
-		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
-		sessionId: 'session'
-	};
+function audienceLocals(audience: Audience, subject: Subject): App.Locals {
+	return localsOf({ self: subject.actor, member: viewer, anonymous: null }[audience]);
 }
 
 describe('privacy matrix: GET /api/people/[id]', () => {
@@ -247,7 +232,7 @@ describe('privacy matrix: GET /api/people/[id]', () => {
 		async ({ field, level, audience, sees }) => {
 			const subject = subjectOf(field, level);
 			const response = await callEndpoint(personEndpoint, {
-				locals: localsOf(audience, subject),
+				locals: audienceLocals(audience, subject),
 				params: { id: subject.actor.personId }
 			});
 			expect([200, 404]).toContain(response.status);
@@ -336,10 +321,7 @@ const SEARCHED: readonly PrivacyField[] = [
 async function searchAs(actor: Actor, params: Record<string, string>) {
 	const query = new URLSearchParams({ ...params, limit: '50' });
 	const response = await callRoute(directoryEndpoint, {
-		locals: {
-			person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
-			sessionId: 'session'
-		},
+		locals: localsOf(actor),
 		url: `https://gather.example.org/api/directory?${query}`
 	});
 	expect(response.status).toBe(200);

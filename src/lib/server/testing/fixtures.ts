@@ -4,14 +4,16 @@ import type { Actor } from '$lib/domain/actor';
 import type { Role } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
-import type { PushedMutation } from '$lib/domain/sync-protocol';
+import type { SaveGroupArgs } from '$lib/domain/mutations';
+import type { PullChanges, PullResponse, PushedMutation } from '$lib/domain/sync-protocol';
 import type { Database } from '$lib/server/db';
 import { badges, events, groups, memberships, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
+import { handlePull } from '$lib/server/sync/pull';
 
 /** Insert a person (as sign-up would) and return them as an actor. */
 export function addPerson(db: Database, roles: Role[] = ['member']): Promise<Actor> {
-	return addPersonWithId(db, newId(), roles);
+	return addPersonWithProfile(db, { roles });
 }
 
 export function clock(millis = Date.now()): string {
@@ -39,22 +41,12 @@ export function logContribution(
 }
 
 /** Insert a person with a chosen id, so that two databases can hold the same people. */
-export async function addPersonWithId(
+export function addPersonWithId(
 	db: Database,
 	id: string,
 	roles: Role[] = ['member']
 ): Promise<Actor> {
-	await db.transaction(async (tx) => {
-		const version = await nextVersion(tx);
-		await tx.insert(people).values({
-			id,
-			displayName: `Tester ${id.slice(-4)}`,
-			email: `${id}@example.org`,
-			roles,
-			version
-		});
-	});
-	return { personId: id, roles };
+	return addPersonWithProfile(db, { id, roles });
 }
 
 /** Insert a community event happening now, run by `organizerIds`; returns its id. */
@@ -112,6 +104,23 @@ export async function addGroup(
 	return id;
 }
 
+/** Arguments of group.save for a new open team with its own id and slug, unless told. */
+export function groupSaveArgs(overrides: Partial<SaveGroupArgs> = {}): SaveGroupArgs {
+	const id = overrides.id ?? newId();
+	return {
+		id,
+		kind: 'team',
+		slug: `group-${id.replaceAll('-', '')}`,
+		name: 'Support desk',
+		description: '',
+		policy: 'open',
+		area: null,
+		country: null,
+		archived: false,
+		...overrides
+	};
+}
+
 /** Insert a membership (a member, not a curator, unless told). */
 export async function addMembership(
 	db: Database,
@@ -150,6 +159,30 @@ export async function addPersonWithProfile(
 		});
 	});
 	return { personId: id, roles };
+}
+
+/** Pull everything in `actor`'s scope from the start on a new device, page after page. */
+export async function pullAll(db: Database, actor: Actor, limit = 500): Promise<PullChanges> {
+	const deviceId = newId();
+	const all: Partial<Record<keyof PullChanges, unknown[]>> = {};
+	let cursor = 0;
+	let page: PullResponse;
+	do {
+		page = await handlePull(db, actor, { deviceId, cursor, limit });
+		for (const [table, rows] of Object.entries(page.changes))
+			(all[table as keyof PullChanges] ??= []).push(...rows);
+		cursor = page.cursor;
+	} while (page.more);
+	return all as PullChanges;
+}
+
+/** The request locals of `actor`'s session, or of nobody signed in. */
+export function localsOf(actor: Actor | null): App.Locals {
+	if (!actor) return { person: null, sessionId: null };
+	return {
+		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
+		sessionId: 'session'
+	};
 }
 
 type RouteHandler = (event: never) => Response | Promise<Response>;
