@@ -2,6 +2,7 @@
  * What the group and admin screens read from the device's database (groups, memberships,
  * people), shaped for them. Screens call these through LiveQuery; writes go through mutations.
  */
+import { foldText } from '$lib/domain/directory';
 import type { Group, GroupKind, Membership, Person } from '$lib/domain/entities';
 import type { GatherDatabase } from './db';
 
@@ -40,32 +41,41 @@ export async function groupSummaries(
 	}));
 }
 
-/** Lower case, accents dropped: "Désirée" is found by "desiree". */
-export function searchable(text: string): string {
-	return text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
-}
-
 /** Summaries whose name, description or slug contain the query, by kind, each sorted by name. */
 export function groupsByKind(
 	summaries: GroupSummary[],
 	query: string,
 	locale: string
 ): Record<GroupKind, GroupSummary[]> {
-	const needle = searchable(query.trim());
+	const needle = foldText(query.trim());
 	const collator = new Intl.Collator(locale);
 	const found = summaries
 		.filter(
 			({ group }) =>
 				needle === '' ||
-				[group.name, group.description, group.slug].some((text) =>
-					searchable(text).includes(needle)
-				)
+				[group.name, group.description, group.slug].some((text) => foldText(text).includes(needle))
 		)
 		.sort((a, b) => collator.compare(a.group.name, b.group.name));
 	return {
 		area: found.filter(({ group }) => group.kind === 'area'),
 		region: found.filter(({ group }) => group.kind === 'region'),
 		team: found.filter(({ group }) => group.kind === 'team')
+	};
+}
+
+export interface GroupToEdit {
+	/** Null for a new group (an id this device does not hold). */
+	group: Group | null;
+	/** The slugs of every other group: a new or renamed group may not take one. */
+	takenSlugs: Set<string>;
+}
+
+/** The group the admin form edits, with the slugs it may not take. */
+export async function groupToEdit(db: GatherDatabase, groupId: string): Promise<GroupToEdit> {
+	const groups = await db.groups.toArray();
+	return {
+		group: groups.find((group) => group.id === groupId) ?? null,
+		takenSlugs: new Set(groups.filter((group) => group.id !== groupId).map((group) => group.slug))
 	};
 }
 
@@ -137,14 +147,14 @@ export async function peopleNamed(
 	limit: number,
 	except: ReadonlySet<string> = new Set()
 ): Promise<Person[]> {
-	const needle = searchable(query.trim());
+	const needle = foldText(query.trim());
 	if (needle === '') return [];
 	const found = await db.people
 		.filter(
 			(person) =>
 				person.status === 'active' &&
 				!except.has(person.id) &&
-				searchable(person.displayName ?? '').includes(needle)
+				foldText(person.displayName ?? '').includes(needle)
 		)
 		.toArray();
 	const collator = new Intl.Collator(locale);

@@ -8,13 +8,21 @@ import 'fake-indexeddb/auto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
+import { newId } from '$lib/domain/ids';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { DatabaseHandle } from '$lib/server/db';
 import { groups, memberships } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addGroup, addMembership, addPerson, groupSaveArgs } from '$lib/server/testing/fixtures';
+import {
+	addGroup,
+	addMembership,
+	addPerson,
+	addPersonWithProfile,
+	groupSaveArgs
+} from '$lib/server/testing/fixtures';
 import type { GatherDatabase } from './db';
+import { groupDetail, groupSummaries, groupsByKind, peopleNamed } from './group-queries';
 import { runMutation } from './mutations';
 import { device, serverTransport, sync } from './testing/harness';
 
@@ -332,5 +340,83 @@ describe('group.save and person.setRoles on the device', () => {
 			})
 		).rejects.toMatchObject({ reason: 'invalid' });
 		expect(await laptop.outbox.count()).toBe(0);
+	});
+});
+
+describe('what the group screens read from the device', () => {
+	it('sums up each group: members counted without requests, where I stand, found by kind and name', async () => {
+		const me = await addPerson(server.db);
+		const [other, asking] = [await addPerson(server.db), await addPerson(server.db)];
+		const team = await addGroup(server.db, { slug: `andes-${newId().slice(-8)}` });
+		const region = await addGroup(server.db, { kind: 'region', policy: 'request' });
+		await server.db.transaction(async (tx) => {
+			const version = await nextVersion(tx);
+			await tx.update(groups).set({ name: 'Región Andina', version }).where(eq(groups.id, team));
+		});
+		await addMembership(server.db, team, me.personId, { curator: true });
+		await addMembership(server.db, team, other.personId);
+		await addMembership(server.db, team, asking.personId, { status: 'pending' });
+		await addMembership(server.db, region, me.personId, { status: 'pending' });
+		const phone = device();
+		await syncAs(phone, me);
+
+		const summaries = await groupSummaries(phone, me.personId);
+		const summaryOf = (id: string) => summaries.find((summary) => summary.group.id === id);
+		expect(summaryOf(team)).toMatchObject({ members: 2, status: 'curator' });
+		expect(summaryOf(region)).toMatchObject({ members: 0, status: 'requested' });
+
+		const found = groupsByKind(summaries, ' REGION andina ', 'en');
+		expect(found.team.map((summary) => summary.group.id)).toEqual([team]);
+		expect(found.region).toEqual([]);
+		expect(groupsByKind(summaries, '', 'en').region.map((row) => row.group.id)).toContain(region);
+	});
+
+	it('details a group: curators first, then by name; requests apart, oldest first; my membership', async () => {
+		const groupId = await addGroup(server.db, { policy: 'request' });
+		const named = async (displayName: string) => {
+			const person = await addPersonWithProfile(server.db, { displayName });
+			return person.personId;
+		};
+		const [zara, bea, carl, early, late] = [
+			await named('Zara'),
+			await named('Bea'),
+			await named('Carl'),
+			await named('Early'),
+			await named('Late')
+		];
+		await addMembership(server.db, groupId, bea);
+		await addMembership(server.db, groupId, zara, { curator: true });
+		await addMembership(server.db, groupId, carl);
+		await addMembership(server.db, groupId, early, { status: 'pending' });
+		await addMembership(server.db, groupId, late, { status: 'pending' });
+		const desk = device();
+		await syncAs(desk, admin);
+
+		const detail = await groupDetail(desk, groupId, bea, 'en');
+		expect(detail?.members.map((row) => row.personId)).toEqual([zara, bea, carl]);
+		expect(detail?.pending.map((row) => row.personId)).toEqual([early, late]);
+		expect(detail?.curatorIds).toEqual([zara]);
+		expect(detail?.mine).toMatchObject({ personId: bea, status: 'member' });
+		expect(await groupDetail(desk, newId(), bea, 'en')).toBeNull();
+	});
+
+	it('finds active people by name, accents and case aside, leaving out the ones given', async () => {
+		const marker = newId().slice(-6);
+		const zoe = await addPersonWithProfile(server.db, { displayName: `Zoë Quill ${marker}` });
+		const zoey = await addPersonWithProfile(server.db, { displayName: `Zoey Quill ${marker}` });
+		await addPersonWithProfile(server.db, {
+			displayName: `Zoe Quill ${marker} (merged)`,
+			status: 'merged',
+			mergedInto: zoe.personId
+		});
+		const desk = device();
+		await syncAs(desk, admin);
+
+		const names = async (query: string, except?: Set<string>) =>
+			(await peopleNamed(desk, query, 'en', 10, except)).map((person) => person.id);
+		expect(await names(`zoe quill ${marker}`)).toEqual([zoe.personId]);
+		expect(await names(`QUILL ${marker}`)).toEqual([zoe.personId, zoey.personId]);
+		expect(await names(`quill ${marker}`, new Set([zoe.personId]))).toEqual([zoey.personId]);
+		expect(await names('   ')).toEqual([]);
 	});
 });
