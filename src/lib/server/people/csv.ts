@@ -5,6 +5,7 @@
  */
 import Papa from 'papaparse';
 import { z } from 'zod';
+import { COUNTRY_CODES } from '$lib/domain/countries';
 import { languageTag } from '$lib/domain/entities';
 import {
 	IMPORT_MAX_BYTES,
@@ -14,20 +15,7 @@ import {
 	type ImportRowError
 } from '$lib/domain/people-admin';
 
-/** ISO 3166-1 alpha-2 codes in use, and XK (Kosovo, user-assigned but used by CLDR). */
-const COUNTRY_CODES = new Set(
-	(
-		'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ ' +
-		'BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM ' +
-		'DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS ' +
-		'GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN ' +
-		'KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ ' +
-		'MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM ' +
-		'PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV ' +
-		'SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI ' +
-		'VN VU WF WS XK YE YT ZA ZM ZW'
-	).split(' ')
-);
+const COUNTRY_CODE_SET = new Set(COUNTRY_CODES);
 
 /** Header names as exports spell them (lower case, separators as single spaces). */
 const HEADER_ALIASES: Record<string, ImportColumn> = {
@@ -122,11 +110,11 @@ let countryNames: Map<string, string> | null = null;
 /** A country as a code (es, ES) or its English name (Spain) → the code; null if unknown. */
 function countryCode(value: string): string | null {
 	const upper = value.toUpperCase();
-	if (COUNTRY_CODES.has(upper)) return upper;
+	if (COUNTRY_CODE_SET.has(upper)) return upper;
 	if (!countryNames) {
 		const names = new Intl.DisplayNames(['en'], { type: 'region' });
 		countryNames = new Map(
-			[...COUNTRY_CODES].map((code) => [(names.of(code) ?? code).toLowerCase(), code])
+			COUNTRY_CODES.map((code) => [(names.of(code) ?? code).toLowerCase(), code])
 		);
 	}
 	return countryNames.get(value.toLowerCase()) ?? null;
