@@ -3,7 +3,7 @@
  * conflict rules, nothing is lost, one version stamps it all, the merged id still resolves,
  * the merge is logged, and a device that held the old rows pulls the deletions and new rows.
  */
-import { and, count, eq, inArray, or } from 'drizzle-orm';
+import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '$lib/domain/ids';
@@ -16,6 +16,7 @@ import {
 	credentials,
 	deletions,
 	devices,
+	emailTokens,
 	events,
 	memberships,
 	people,
@@ -27,13 +28,18 @@ import {
 } from '$lib/server/db/schema';
 import { handlePull } from '$lib/server/sync/pull';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addBadge, addEvent, addGroup, addMembership } from '$lib/server/testing/fixtures';
+import {
+	addBadge,
+	addEvent,
+	addGroup,
+	addMembership,
+	addPersonWithProfile
+} from '$lib/server/testing/fixtures';
 import { listMerges, mergePeople, MergeRefused, resolvePersonId } from './merge';
 import {
 	addAward,
 	addCheckIn,
 	addContribution,
-	addProfile,
 	addRegistration,
 	addRejection,
 	addSignInMeans,
@@ -52,6 +58,7 @@ const PERSON_TABLES: [string, PgTable, PgColumn][] = [
 	['sessions', sessions, sessions.personId],
 	['devices', devices, devices.personId],
 	['recoveryCodes', recoveryCodes, recoveryCodes.personId],
+	['emailTokens', emailTokens, emailTokens.personId],
 	['rejectedMutations', rejectedMutations, rejectedMutations.personId]
 ];
 
@@ -73,6 +80,66 @@ async function census(ids: string[]) {
 	return result;
 }
 
+/**
+ * uuid columns that never hold a person's id. Every other uuid or uuid[] column of the
+ * database is taken to name a person: the merge test seeds the merged person's id into each,
+ * so a column added to the schema fails it until the test (and the merge) handle it.
+ */
+const NOT_PEOPLE = new Set([
+	'auth_challenges.person_id', // a person not created yet (sign-up in progress)
+	'awards.badge_id',
+	'badges.id',
+	'check_ins.device_ids',
+	'check_ins.event_id',
+	'contributions.device_id',
+	'contributions.event_id',
+	'contributions.id',
+	'devices.id',
+	'events.id',
+	'groups.id',
+	'memberships.group_id',
+	'person_merges.id',
+	'registrations.event_id',
+	'registrations.id',
+	'rejected_mutations.device_id',
+	'rejected_mutations.id'
+]);
+
+/** Where a merged person's id may stay: their own (merged) row and the merge log, which is history. */
+const KEPT_AFTER_MERGE = [
+	'people.id',
+	'person_merges.merged_by',
+	'person_merges.merged_id',
+	'person_merges.survivor_id'
+];
+
+/** Every uuid and uuid[] column of the database, as table.column, found in the catalogue. */
+async function uuidColumns(): Promise<{ name: string; array: boolean }[]> {
+	const rows = await handle.db
+		.select({
+			table: sql<string>`table_name`,
+			column: sql<string>`column_name`,
+			type: sql<string>`udt_name`
+		})
+		.from(sql`information_schema.columns`)
+		.where(sql`table_schema = current_schema() and udt_name in ('uuid', '_uuid')`);
+	return rows.map((row) => ({ name: `${row.table}.${row.column}`, array: row.type === '_uuid' }));
+}
+
+/** The columns (table.column) in which `id` appears in at least one row. */
+async function columnsHolding(id: string): Promise<string[]> {
+	const found: string[] = [];
+	for (const { name, array } of await uuidColumns()) {
+		const [table, column] = name.split('.').map((part) => sql.identifier(part));
+		const [{ rows }] = await handle.db
+			.select({ rows: count() })
+			.from(sql`${table}`)
+			.where(array ? sql`${id}::uuid = any(${column})` : sql`${column} = ${id}::uuid`);
+		if (rows > 0) found.push(name);
+	}
+	return found.sort();
+}
+
 beforeAll(async () => {
 	handle = await createTestDatabase();
 });
@@ -81,16 +148,19 @@ afterAll(() => handle?.close());
 describe('mergePeople', () => {
 	it('moves every reference, folds what both had, and loses nothing', async () => {
 		const db = handle.db;
-		const admin = await addProfile(db, { displayName: 'Admin', roles: ['member', 'admin'] });
-		const other = await addProfile(db, { displayName: 'Other organizer' });
-		const attendee = await addProfile(db, { displayName: 'Attendee' });
-		const survivor = await addProfile(db, {
+		const { personId: admin } = await addPersonWithProfile(db, {
+			displayName: 'Admin',
+			roles: ['member', 'admin']
+		});
+		const { personId: other } = await addPersonWithProfile(db, { displayName: 'Other organizer' });
+		const { personId: attendee } = await addPersonWithProfile(db, { displayName: 'Attendee' });
+		const { personId: survivor } = await addPersonWithProfile(db, {
 			displayName: 'Ana Gómez',
 			email: 'ana@example.org',
 			pronouns: 'she/her',
 			roles: ['member', 'organizer']
 		});
-		const merged = await addProfile(db, {
+		const { personId: merged } = await addPersonWithProfile(db, {
 			displayName: 'Ana Gomez',
 			email: 'ana.gomez@example.org',
 			pronouns: 'they/them',
@@ -101,9 +171,16 @@ describe('mergePeople', () => {
 			privacy: { city: 'public' } as never,
 			fieldClocks: { city: '0000000001000:0000:old', 'privacy.city': '0000000001000:0000:old' }
 		});
-		// An older duplicate already merged into the person about to be merged.
-		const older = await addProfile(db, { displayName: 'A. Gomez', email: 'ag@example.org' });
-		await mergePeople(db, { survivorId: merged, mergedId: older, mergedBy: admin });
+		// An older duplicate the person about to be merged once merged into themselves.
+		const { personId: older } = await addPersonWithProfile(db, {
+			displayName: 'A. Gomez',
+			email: 'ag@example.org'
+		});
+		const earlier = await mergePeople(db, {
+			survivorId: merged,
+			mergedId: older,
+			mergedBy: merged
+		});
 
 		const sprint = await addEvent(db, [merged, other]);
 		const onboarding = await addEvent(db, [survivor]);
@@ -158,6 +235,14 @@ describe('mergePeople', () => {
 		const mergedMeans = await addSignInMeans(db, merged);
 		await addRejection(db, merged, mergedMeans.deviceId);
 
+		// The merged person's id is in every column that names a person (bar the log's merged_id).
+		const personColumns = (await uuidColumns())
+			.map((column) => column.name)
+			.filter((name) => !NOT_PEOPLE.has(name))
+			.sort();
+		expect(await columnsHolding(merged)).toEqual(
+			personColumns.filter((name) => name !== 'person_merges.merged_id')
+		);
 		const before = await census([survivor, merged]);
 		const cursor = await headVersion(db);
 
@@ -168,6 +253,9 @@ describe('mergePeople', () => {
 		});
 		const version = await headVersion(db);
 		expect(version).toBe(cursor + 1);
+
+		// No reference to the merged person is left but their own row and the log.
+		expect(await columnsHolding(merged)).toEqual(KEPT_AFTER_MERGE);
 
 		// What moved and what folded, exactly.
 		expect(entry.moved).toEqual({
@@ -184,7 +272,7 @@ describe('mergePeople', () => {
 			sessions: 1,
 			devices: 1,
 			recoveryCodes: 1,
-			emailTokens: 0,
+			emailTokens: 1,
 			rejectedMutations: 1,
 			eventsOrganized: 2,
 			awardsGiven: 1,
@@ -319,6 +407,12 @@ describe('mergePeople', () => {
 		});
 		const [logRow] = await db.select().from(personMerges).where(eq(personMerges.mergedId, merged));
 		expect(logRow.snapshot).toMatchObject({ person: { id: merged, city: 'Madrid' } });
+		// The earlier merge stays as it happened: into, and by, the person merged now.
+		const [earlierRow] = await db
+			.select()
+			.from(personMerges)
+			.where(eq(personMerges.id, earlier.id));
+		expect(earlierRow).toMatchObject({ survivorId: merged, mergedId: older, mergedBy: merged });
 
 		// Every old key is recorded as deleted, with the merge's version.
 		const recorded_deletions = await db
@@ -379,10 +473,13 @@ describe('mergePeople', () => {
 
 	it('refuses a merge into oneself, into or of an inactive person, or of an unknown id', async () => {
 		const db = handle.db;
-		const ana = await addProfile(db);
-		const bea = await addProfile(db);
-		const carla = await addProfile(db);
-		const deleted = await addProfile(db, { status: 'deleted', email: null });
+		const { personId: ana } = await addPersonWithProfile(db);
+		const { personId: bea } = await addPersonWithProfile(db);
+		const { personId: carla } = await addPersonWithProfile(db);
+		const { personId: deleted } = await addPersonWithProfile(db, {
+			status: 'deleted',
+			email: null
+		});
 		const refusal = (promise: Promise<unknown>) =>
 			promise.then(
 				() => null,

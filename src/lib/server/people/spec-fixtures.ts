@@ -1,4 +1,7 @@
-/** Builders for the people specs: a person with a profile and every kind of row about them. */
+/**
+ * Builders for the people specs: every kind of row about a person (people themselves, events,
+ * badges and groups come from testing/fixtures.ts).
+ */
 import { newId } from '$lib/domain/ids';
 import type { Database, Transaction } from '$lib/server/db';
 import {
@@ -7,7 +10,7 @@ import {
 	contributions,
 	credentials,
 	devices,
-	people,
+	emailTokens,
 	recoveryCodes,
 	registrations,
 	rejectedMutations,
@@ -21,23 +24,6 @@ export function written<Result>(
 	write: (tx: Transaction, version: number) => Promise<Result>
 ): Promise<Result> {
 	return db.transaction(async (tx) => write(tx, await nextVersion(tx)));
-}
-
-export type PersonValues = Partial<Omit<typeof people.$inferInsert, 'version'>>;
-
-/** Insert a person with these profile values (a unique email and a name unless given). */
-export async function addProfile(db: Database, values: PersonValues = {}): Promise<string> {
-	const id = values.id ?? newId();
-	await written(db, (tx, version) =>
-		tx.insert(people).values({
-			displayName: `Person ${id.slice(-6)}`,
-			email: `${id}@example.org`,
-			...values,
-			id,
-			version
-		})
-	);
-	return id;
 }
 
 export function addContribution(db: Database, personId: string, id = newId()): Promise<string> {
@@ -102,7 +88,7 @@ export function addAward(
 	});
 }
 
-/** A passkey, a session, a registered device and a recovery code for the person. */
+/** A passkey, a session, a registered device, a recovery code and an email link for the person. */
 export function addSignInMeans(
 	db: Database,
 	personId: string,
@@ -122,6 +108,9 @@ export function addSignInMeans(
 			.values({ id: sessionId, personId, expiresAt: new Date(Date.now() + 86_400_000) });
 		await tx.insert(devices).values({ id: deviceId, personId });
 		await tx.insert(recoveryCodes).values({ id: `code-${newId()}`, personId });
+		await tx
+			.insert(emailTokens)
+			.values({ id: `token-${newId()}`, personId, expiresAt: new Date(Date.now() + 600_000) });
 		return { credentialId, sessionId, deviceId };
 	});
 }
