@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '$lib/server/db';
 import * as schema from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
+import { addPersonWithProfile } from '$lib/server/testing/fixtures';
 import { duplicatesReport, findDuplicates, type DuplicateCandidate } from './duplicates';
 import { normaliseEmail, normaliseName, trigramSimilarity } from './normalise';
-import { addContribution, addProfile, type PersonValues } from './spec-fixtures';
+import { addContribution } from './spec-fixtures';
 
 describe('normalisation', () => {
 	it('reduces an address to its mailbox', () => {
@@ -40,7 +41,7 @@ describe('normalisation', () => {
 
 /** The people of every case, inserted into `db`; returns their ids by name. */
 async function addCases(db: Database) {
-	const people: Record<string, PersonValues> = {
+	const people: Record<string, Parameters<typeof addPersonWithProfile>[1]> = {
 		gmailDots: { displayName: 'Jane Doe', email: 'j.doe+news@googlemail.com' },
 		gmailPlain: { displayName: 'J. Doe', email: 'jdoe@gmail.com' },
 		tagged: { displayName: 'Ann Lee', email: 'ann+crm@example.org' },
@@ -63,7 +64,8 @@ async function addCases(db: Database) {
 		blankCity: { displayName: 'Jon Smith', city: '  ' }
 	};
 	const ids: Record<string, string> = {};
-	for (const [name, values] of Object.entries(people)) ids[name] = await addProfile(db, values);
+	for (const [name, values] of Object.entries(people))
+		ids[name] = (await addPersonWithProfile(db, values)).personId;
 	return ids;
 }
 
@@ -124,8 +126,14 @@ describe('findDuplicates', () => {
 
 	it('reports both people with what they have done, and says when it cut the list', async () => {
 		const db = plain.db;
-		const first = await addProfile(db, { displayName: 'Wen Li', email: 'wen@example.org' });
-		const second = await addProfile(db, { displayName: 'Li Wen', email: 'wen+hr@example.org' });
+		const { personId: first } = await addPersonWithProfile(db, {
+			displayName: 'Wen Li',
+			email: 'wen@example.org'
+		});
+		const { personId: second } = await addPersonWithProfile(db, {
+			displayName: 'Li Wen',
+			email: 'wen+hr@example.org'
+		});
 		await addContribution(db, second);
 		await addContribution(db, second);
 		const report = await duplicatesReport(db, { trigram: false });

@@ -14,11 +14,11 @@ import {
 } from '$lib/domain/people-admin';
 import type { DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
+import { addPersonWithProfile } from '$lib/server/testing/fixtures';
 import { GET as duplicates } from '../../../routes/api/admin/duplicates/+server';
 import { POST as importCsv } from '../../../routes/api/admin/import/+server';
 import { POST as merge } from '../../../routes/api/admin/merge/+server';
 import { GET as merges } from '../../../routes/api/admin/merges/+server';
-import { addProfile } from './spec-fixtures';
 
 type Handler = (event: never) => Response | Promise<Response>;
 
@@ -31,8 +31,11 @@ beforeAll(async () => {
 	handle = await createTestDatabase();
 	// The endpoints' openDatabase() answers with this database (see server/db/index.ts).
 	Object.assign(globalThis, { [Symbol.for('gather.database')]: Promise.resolve(handle) });
-	const adminId = await addProfile(handle.db, { displayName: 'Admin', roles: ['member', 'admin'] });
-	const memberId = await addProfile(handle.db, { displayName: 'Member' });
+	const { personId: adminId } = await addPersonWithProfile(handle.db, {
+		displayName: 'Admin',
+		roles: ['member', 'admin']
+	});
+	const { personId: memberId } = await addPersonWithProfile(handle.db, { displayName: 'Member' });
 	admin = {
 		person: { id: adminId, displayName: 'Admin', email: null, roles: ['member', 'admin'] },
 		sessionId: 'admin-session'
@@ -101,8 +104,14 @@ describe('admin people endpoints', () => {
 	);
 
 	it('merges, refuses by code, and logs', async () => {
-		const ana = await addProfile(handle.db, { displayName: 'Ana', email: 'ana@example.org' });
-		const ana2 = await addProfile(handle.db, { displayName: 'Ana', email: 'ana+2@example.org' });
+		const { personId: ana } = await addPersonWithProfile(handle.db, {
+			displayName: 'Ana',
+			email: 'ana@example.org'
+		});
+		const { personId: ana2 } = await addPersonWithProfile(handle.db, {
+			displayName: 'Ana',
+			email: 'ana+2@example.org'
+		});
 		const refused = await call(merge, {
 			locals: admin,
 			body: json({ survivorId: ana, mergedId: ana })

@@ -10,10 +10,11 @@ import { IMPORT_MAX_ROWS } from '$lib/domain/people-admin';
 import type { DatabaseHandle } from '$lib/server/db';
 import { people } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
+import { addPersonWithProfile } from '$lib/server/testing/fixtures';
 import { readPeopleCsv } from './csv';
 import { importPeople } from './import';
 import { mergePeople } from './merge';
-import { addProfile, headVersion } from './spec-fixtures';
+import { headVersion } from './spec-fixtures';
 
 let handle: DatabaseHandle;
 let ana: string;
@@ -21,18 +22,22 @@ let bob: string;
 
 beforeAll(async () => {
 	handle = await createTestDatabase();
-	ana = await addProfile(handle.db, {
-		displayName: 'Ana Lima',
-		email: 'ana@example.org',
-		pronouns: 'she/her'
-	});
-	bob = await addProfile(handle.db, {
-		displayName: 'Bob Smith',
-		email: 'bob.smith@gmail.com',
-		city: 'Lima'
-	});
+	ana = (
+		await addPersonWithProfile(handle.db, {
+			displayName: 'Ana Lima',
+			email: 'ana@example.org',
+			pronouns: 'she/her'
+		})
+	).personId;
+	bob = (
+		await addPersonWithProfile(handle.db, {
+			displayName: 'Bob Smith',
+			email: 'bob.smith@gmail.com',
+			city: 'Lima'
+		})
+	).personId;
 	// An address still held by a person who is no longer active.
-	await addProfile(handle.db, {
+	await addPersonWithProfile(handle.db, {
 		displayName: 'Gone',
 		email: 'gone@example.org',
 		status: 'deleted'
@@ -233,8 +238,11 @@ describe('importPeople', () => {
 describe('importPeople after a merge', () => {
 	it('adds a row with a merged-away address to the person it was merged into', async () => {
 		const db = handle.db;
-		const kept = await addProfile(db, { displayName: 'Rui Costa', email: 'rui@example.org' });
-		const gone = await addProfile(db, {
+		const { personId: kept } = await addPersonWithProfile(db, {
+			displayName: 'Rui Costa',
+			email: 'rui@example.org'
+		});
+		const { personId: gone } = await addPersonWithProfile(db, {
 			displayName: 'Rui C.',
 			email: 'rui.costa@crm.example.org'
 		});
