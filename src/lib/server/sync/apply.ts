@@ -37,7 +37,7 @@ import {
 	people,
 	rejectedMutations
 } from '$lib/server/db/schema';
-import { recordDeletion } from './deletions';
+import { recordDeletion, recordDeletions } from './deletions';
 
 /** How one mutation writes on the server. Typed over MutationName: none can be left out. */
 export interface ServerMutation<Name extends MutationName> {
@@ -274,13 +274,11 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 
 	'group.leave': {
 		async apply(tx, args, context, version) {
-			const key = { groupId: args.groupId, personId: context.actor.personId };
-			const removed = await tx
-				.delete(memberships)
-				.where(membershipKey(key))
-				.returning({ groupId: memberships.groupId });
-			if (removed.length > 0)
-				await recordDeletion(tx, 'memberships', [key.groupId, key.personId], version);
+			await removeMembership(
+				tx,
+				{ groupId: args.groupId, personId: context.actor.personId },
+				version
+			);
 		},
 		// The device deleted its row: a refused leave (a clock too far ahead) must bring it back.
 		touch: touchOwnMembership
@@ -291,12 +289,7 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			const { curatorIds } = await groupForDecision(tx, args.groupId);
 			if (!canCurate(context.actor, curatorIds)) throw new MutationRejected('forbidden');
 			if (args.status === 'removed') {
-				const removed = await tx
-					.delete(memberships)
-					.where(membershipKey(args))
-					.returning({ groupId: memberships.groupId });
-				if (removed.length > 0)
-					await recordDeletion(tx, 'memberships', [args.groupId, args.personId], version);
+				await removeMembership(tx, args, version);
 				return;
 			}
 			const [person] = await tx
@@ -317,7 +310,9 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 					target: [memberships.groupId, memberships.personId],
 					set: values
 				});
-			if (args.curator) await restampPending(tx, version, args.groupId);
+			const wasCurator = curatorIds.includes(args.personId);
+			if (args.curator !== wasCurator)
+				await restampPending(tx, version, { groupId: args.groupId, revoke: wasCurator });
 		},
 		async touch(tx, args, version) {
 			await tx.update(memberships).set({ version }).where(membershipKey(args));
@@ -326,13 +321,17 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 
 	'person.setRoles': {
 		async apply(tx, args, _context, version) {
-			const updated = await tx
-				.update(people)
-				.set({ roles: args.roles, version })
-				.where(and(eq(people.id, args.personId), eq(people.status, 'active')))
-				.returning({ id: people.id });
-			if (updated.length === 0) throw new MutationRejected('not_found', 'person');
-			if (args.roles.includes('admin')) await restampPending(tx, version);
+			const where = and(eq(people.id, args.personId), eq(people.status, 'active'));
+			const [before] = await tx
+				.select({ roles: people.roles })
+				.from(people)
+				.where(where)
+				.for('update');
+			if (!before) throw new MutationRejected('not_found', 'person');
+			await tx.update(people).set({ roles: args.roles, version }).where(where);
+			const wasAdmin = before.roles.includes('admin');
+			if (args.roles.includes('admin') !== wasAdmin)
+				await restampPending(tx, version, { revoke: wasAdmin });
 		},
 		async touch(tx, args, version) {
 			await tx.update(people).set({ version }).where(eq(people.id, args.personId));
@@ -352,11 +351,19 @@ async function groupForDecision(tx: Transaction, groupId: string) {
 }
 
 /**
- * Someone who now decides requests (a new curator, a new admin) must also receive the
- * requests made before: re-stamp them, so their next pull brings them.
+ * Who decides the requests of a group (all groups: omit `groupId`) changed. Someone who now
+ * decides (a new curator, a new admin) must receive the requests made before: re-stamped, their
+ * next pull brings them. Someone who no longer decides (`revoke`) must lose them: each is also
+ * recorded as deleted, with the same version. A page applies its deletions before its rows and
+ * never splits a version, so the devices still allowed a request get it back in that same page
+ * and only the others drop it.
  */
-async function restampPending(tx: Transaction, version: number, groupId?: string) {
-	await tx
+async function restampPending(
+	tx: Transaction,
+	version: number,
+	{ groupId, revoke }: { groupId?: string; revoke: boolean }
+) {
+	const pending = await tx
 		.update(memberships)
 		.set({ version })
 		.where(
@@ -364,7 +371,30 @@ async function restampPending(tx: Transaction, version: number, groupId?: string
 				eq(memberships.status, 'pending'),
 				groupId === undefined ? undefined : eq(memberships.groupId, groupId)
 			)
+		)
+		.returning({ groupId: memberships.groupId, personId: memberships.personId });
+	if (revoke)
+		await recordDeletions(
+			tx,
+			'memberships',
+			pending.map((row) => [row.groupId, row.personId]),
+			version
 		);
+}
+
+/** Someone leaves or is taken out: every device drops the row; a curator's requests go too. */
+async function removeMembership(
+	tx: Transaction,
+	key: { groupId: string; personId: string },
+	version: number
+) {
+	const [removed] = await tx
+		.delete(memberships)
+		.where(membershipKey(key))
+		.returning({ curator: memberships.curator });
+	if (!removed) return;
+	await recordDeletion(tx, 'memberships', [key.groupId, key.personId], version);
+	if (removed.curator) await restampPending(tx, version, { groupId: key.groupId, revoke: true });
 }
 
 /** The author's own membership, as the server holds it (if it does), back to their devices. */

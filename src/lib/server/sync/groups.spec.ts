@@ -400,6 +400,55 @@ describe('pending requests in pull', () => {
 			expect.objectContaining({ groupId, personId: requester.personId, status: 'pending' })
 		);
 	});
+	it('leave the devices of a curator unnamed or gone and of an admin no longer one; the others keep them', async () => {
+		const groupId = await addGroup(handle.db, { policy: 'request' });
+		const requester = await addPerson(handle.db);
+		const [unnamed, leaving, staying] = await Promise.all(
+			[1, 2, 3].map(() => addPerson(handle.db))
+		);
+		const demoted = await addPerson(handle.db, ['member', 'admin']);
+		for (const curator of [unnamed, leaving, staying])
+			await addMembership(handle.db, groupId, curator.personId, { curator: true });
+		await device(requester).push('group.join', { groupId });
+		const key: [string, string] = [groupId, requester.personId];
+		const devices = new Map(
+			[requester, unnamed, leaving, staying, demoted].map((actor) => [actor, device(actor)])
+		);
+		for (const phone of devices.values())
+			expect(
+				(await phone.pull()).memberships.map((row) => [row.groupId, row.personId])
+			).toContainEqual(key);
+
+		const desk = device(admin);
+		expect(
+			await desk.push('membership.set', {
+				groupId,
+				personId: unnamed.personId,
+				status: 'member',
+				curator: false
+			})
+		).toBeNull();
+		expect(await devices.get(leaving)!.push('group.leave', { groupId })).toBeNull();
+		expect(
+			await desk.push('person.setRoles', { personId: demoted.personId, roles: ['member'] })
+		).toBeNull();
+		devices.get(demoted)!.actAs({ ...demoted, roles: ['member'] });
+
+		/** Whether the device still holds the request after its pull: deletions go first. */
+		async function holds(actor: Actor) {
+			const page = await devices.get(actor)!.pull();
+			const deleted = page.deletions.some(
+				(deletion) => deletion.table === 'memberships' && `${deletion.key}` === `${key}`
+			);
+			const sent = page.memberships.some(
+				(row) => row.groupId === groupId && row.personId === requester.personId
+			);
+			return sent || !deleted;
+		}
+		for (const actor of [unnamed, leaving, demoted]) expect(await holds(actor)).toBe(false);
+		for (const actor of [requester, staying]) expect(await holds(actor)).toBe(true);
+		expect(await membershipOf(groupId, requester.personId)).toMatchObject({ status: 'pending' });
+	});
 });
 
 describe('group.save', () => {
