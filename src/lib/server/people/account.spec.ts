@@ -494,6 +494,28 @@ describe('GET /api/me/export and POST /api/me/delete', () => {
 		expect(body.profile.id).toBe(ana.personId);
 	});
 
+	it('answers 503 (not 500) when the database is unreachable, and keeps the session', async () => {
+		const { ana } = await world();
+		const down = Promise.reject(new Error('connection refused'));
+		down.catch(() => {});
+		Object.assign(globalThis, { [Symbol.for('gather.database')]: down });
+		try {
+			const exported = await call(exportData, signedIn(ana.personId));
+			expect(exported.response.status).toBe(503);
+			expect(await exported.response.json()).toMatchObject({ error: 'unavailable' });
+			const deleted = await call(
+				deleteData,
+				signedIn(ana.personId),
+				JSON.stringify({ confirm: 'x' })
+			);
+			expect(deleted.response.status).toBe(503);
+			expect(deleted.cookies.get('gather_session')).toBe('token');
+		} finally {
+			Object.assign(globalThis, { [Symbol.for('gather.database')]: Promise.resolve(handle) });
+		}
+		expect(await countWhere(sessions, ana.personId)).toBe(2);
+	});
+
 	it('refuses a wrong confirmation or a malformed body with 400, and deletes on the right one', async () => {
 		const { ana } = await world();
 		const [{ email }] = await handle.db

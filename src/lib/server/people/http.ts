@@ -1,4 +1,4 @@
-/** The edges shared by the admin people endpoints: who may call them, and failures as JSON. */
+/** The edges shared by the people endpoints (admin and own data): who may call them, failures as JSON. */
 import { error } from '@sveltejs/kit';
 import type { Actor } from '$lib/domain/actor';
 import { canManagePeople } from '$lib/domain/permissions';
@@ -13,6 +13,6 @@ export function requirePeopleAdmin(locals: App.Locals): Actor {
 
 /** A failure past validation (the database unreachable): logged, and 503 so the screen can retry. */
 export function unavailable(operation: string, failure: unknown): Response {
-	console.error(`admin ${operation} failed`, failure);
-	return jsonError(503, 'unavailable', 'People management is unavailable right now; try again');
+	console.error(`${operation} failed`, failure);
+	return jsonError(503, 'unavailable', `The ${operation} is unavailable right now; try again`);
 }

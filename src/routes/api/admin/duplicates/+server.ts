@@ -10,6 +10,6 @@ export const GET: RequestHandler = async ({ locals }) => {
 	try {
 		return privateJson(await duplicatesReport(await openDatabase()));
 	} catch (failure) {
-		return unavailable('duplicates', failure);
+		return unavailable('duplicates list', failure);
 	}
 };

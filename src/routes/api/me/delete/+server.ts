@@ -3,6 +3,7 @@ import { destroySession } from '$lib/server/auth/session';
 import { openDatabase } from '$lib/server/db';
 import { jsonError, privateJson, readBody, requireActor } from '$lib/server/http';
 import { AccountRefused, deleteAccount } from '$lib/server/people/account';
+import { unavailable } from '$lib/server/people/http';
 import type { RequestHandler } from './$types';
 
 const REFUSED: Record<DeleteAccountRefusal, { status: number; message: string }> = {
@@ -27,7 +28,7 @@ export const POST: RequestHandler = async ({ request, locals, cookies }) => {
 	try {
 		await deleteAccount(await openDatabase(), actor.personId, confirm);
 	} catch (failure) {
-		if (!(failure instanceof AccountRefused)) throw failure;
+		if (!(failure instanceof AccountRefused)) return unavailable('account deletion', failure);
 		const { status, message } = REFUSED[failure.code];
 		return jsonError(status, failure.code, message);
 	}

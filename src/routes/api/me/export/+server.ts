@@ -1,6 +1,7 @@
 import { openDatabase } from '$lib/server/db';
 import { jsonError, requireActor } from '$lib/server/http';
 import { exportPersonData } from '$lib/server/people/account';
+import { unavailable } from '$lib/server/people/http';
 import { exportFileName } from '$lib/domain/own-data';
 import type { RequestHandler } from './$types';
 
@@ -8,7 +9,12 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = async ({ locals }) => {
 	const actor = requireActor(locals);
 	const now = new Date();
-	const data = await exportPersonData(await openDatabase(), actor.personId, now);
+	let data: Awaited<ReturnType<typeof exportPersonData>>;
+	try {
+		data = await exportPersonData(await openDatabase(), actor.personId, now);
+	} catch (failure) {
+		return unavailable('export', failure);
+	}
 	if (!data) return jsonError(404, 'not_found', 'This account no longer exists');
 	return new Response(JSON.stringify(data, null, 2), {
 		headers: {
