@@ -3,7 +3,6 @@ import { z } from 'zod';
 
 /** Deleting an account: the person types their email or display name to confirm. */
 export const deleteAccountRequestSchema = z.object({ confirm: z.string().max(300) });
-export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
 
 /** Why the server refused a deletion; each has a translated message on the device. */
 export const DELETE_ACCOUNT_REFUSALS = ['confirm_mismatch', 'last_admin', 'not_found'] as const;

@@ -49,7 +49,6 @@ export const duplicatesAnswerSchema = z.object({
 export type DuplicatesAnswer = z.infer<typeof duplicatesAnswerSchema>;
 
 export const mergeRequestSchema = z.object({ survivorId: id, mergedId: id });
-export type MergeRequest = z.infer<typeof mergeRequestSchema>;
 
 /** Why a merge was refused; each has a translated message. */
 export const MERGE_REFUSALS = [
@@ -138,7 +137,6 @@ export const IMPORT_ROW_ERRORS = [
 	'too_many',
 	'nul'
 ] as const;
-export type ImportRowErrorCode = (typeof IMPORT_ROW_ERRORS)[number];
 
 export const importRowErrorSchema = z.object({
 	code: z.enum(IMPORT_ROW_ERRORS),
@@ -186,7 +184,6 @@ export const IMPORT_FILE_ERRORS = [
 	'duplicate_column',
 	'no_rows'
 ] as const;
-export type ImportFileErrorCode = (typeof IMPORT_FILE_ERRORS)[number];
 
 export const importFileErrorSchema = z.object({
 	code: z.enum(IMPORT_FILE_ERRORS),

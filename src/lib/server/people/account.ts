@@ -223,8 +223,6 @@ export async function exportPersonData(db: Database, personId: string, now = new
 	);
 }
 
-export type PersonExport = NonNullable<Awaited<ReturnType<typeof exportPersonData>>>;
-
 /** The profile of a deleted person: every personal field empty. */
 const ERASED_PROFILE = {
 	displayName: DELETED_DISPLAY_NAME,

@@ -53,12 +53,7 @@ export function normaliseName(name: string): string {
 		.join(' ');
 }
 
-/** A city for comparison: lower case, without Latin accents, single spaces. */
-export function normaliseCity(city: string): string {
-	return city.normalize('NFD').replace(LATIN_MARKS, '').toLowerCase().trim().replace(/\s+/g, ' ');
-}
-
-/** normaliseCity in SQL. */
+/** A city for comparison, in SQL: lower case, without Latin accents, single spaces. */
 export function normalisedCitySql(city: SQLWrapper): SQL {
 	return sql`regexp_replace(lower(trim(regexp_replace(normalize(${city}, NFD), '[\\u0300-\\u036f]', '', 'g'))), '\\s+', ' ', 'g')`;
 }
