@@ -6,48 +6,15 @@
  * security screen says so when offline.
  */
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { setLocaleCookie, waitForServiceWorker } from './support';
+import {
+	addVirtualAuthenticator,
+	setLocaleCookie,
+	signUp,
+	signUpShowingCodes,
+	waitForServiceWorker
+} from './support';
 
 const CODE = /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/;
-
-/** One virtual platform authenticator on the page; its id lets the test remove it again. */
-async function authenticatorFor(context: BrowserContext, page: Page) {
-	const cdp = await context.newCDPSession(page);
-	await cdp.send('WebAuthn.enable');
-	const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-		options: {
-			protocol: 'ctap2',
-			transport: 'internal',
-			hasResidentKey: true,
-			hasUserVerification: true,
-			isUserVerified: true,
-			automaticPresenceSimulation: true
-		}
-	});
-	return {
-		credentials: async () =>
-			(await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
-		add: async (
-			credential: Awaited<
-				ReturnType<typeof cdp.send<'WebAuthn.getCredentials'>>
-			>['credentials'][number]
-		) => {
-			await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
-		},
-		remove: () => cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId })
-	};
-}
-
-/** Sign up on the welcome screen; returns the recovery codes it shows (still on screen). */
-async function signUpShowingCodes(page: Page, name: string, email: string): Promise<string[]> {
-	await page.goto('/');
-	await expect(page).toHaveURL(/\/welcome$/);
-	await page.locator('#name').fill(name);
-	await page.locator('#email').fill(email);
-	await page.getByTestId('sign-up').click();
-	await expect(page.getByTestId('recovery-codes')).toBeVisible();
-	return page.getByTestId('recovery-code').allTextContents();
-}
 
 function passkeyItems(page: Page) {
 	return page.getByTestId('passkey');
@@ -62,7 +29,7 @@ for (const locale of ['en', 'ar'] as const) {
 		const phone = await browser.newContext();
 		await setLocaleCookie(phone, baseURL!, locale);
 		const page = await phone.newPage();
-		const platform = await authenticatorFor(phone, page);
+		const platform = await addVirtualAuthenticator(phone, page);
 
 		// Sign-up: ten readable codes, shown until the person says they saved them.
 		const codes = await signUpShowingCodes(page, 'Zainab Odhiambo', email);
@@ -88,7 +55,7 @@ for (const locale of ['en', 'ar'] as const) {
 		const phonePasskeys = await platform.credentials();
 		expect(phonePasskeys).toHaveLength(1);
 		await platform.remove();
-		const securityKey = await authenticatorFor(phone, page);
+		const securityKey = await addVirtualAuthenticator(phone, page);
 		await page.locator('#new-passkey-name').fill('Security key');
 		await page.getByTestId('add-passkey').locator('[type=submit]').click();
 		await expect(passkeyItems(page)).toHaveCount(2);
@@ -125,14 +92,14 @@ for (const locale of ['en', 'ar'] as const) {
 		const laptop = await browser.newContext();
 		await setLocaleCookie(laptop, baseURL!, locale);
 		const second = await laptop.newPage();
-		const laptopAuthenticator = await authenticatorFor(laptop, second);
-		await laptopAuthenticator.add(phonePasskeys[0]!);
+		const laptopAuthenticator = await addVirtualAuthenticator(laptop, second);
+		await laptopAuthenticator.addCredential(phonePasskeys[0]!);
 		await second.goto('/');
 		await second.getByTestId('sign-in').click();
 		await expect(second.getByTestId('auth-error')).toBeVisible();
 		await laptopAuthenticator.remove();
-		const laptopKey = await authenticatorFor(laptop, second);
-		await laptopKey.add(keyPasskeys[0]!);
+		const laptopKey = await addVirtualAuthenticator(laptop, second);
+		await laptopKey.addCredential(keyPasskeys[0]!);
 		await second.getByTestId('sign-in').click();
 		await expect(second.getByTestId('log-cta')).toBeVisible();
 		expect((await (await laptop.request.get('/api/auth/me')).json()).person.email).toBe(email);
@@ -148,7 +115,7 @@ test('a recovery code signs in once on a fresh context, then a new passkey is ad
 	const email = `recovery-${Date.now()}@example.org`;
 	const phone = await browser.newContext();
 	const page = await phone.newPage();
-	await authenticatorFor(phone, page);
+	await addVirtualAuthenticator(phone, page);
 	const codes = await signUpShowingCodes(page, 'Mateus Okafor', email);
 	await page.getByTestId('recovery-saved').click();
 	await expect(page.getByTestId('log-cta')).toBeVisible();
@@ -176,7 +143,7 @@ test('a recovery code signs in once on a fresh context, then a new passkey is ad
 	await second.screenshot({ path: 'test-results/screenshots/security-recovered-en.png' });
 
 	// The prompt leads to a new passkey for this device.
-	const authenticator = await authenticatorFor(borrowed, second);
+	const authenticator = await addVirtualAuthenticator(borrowed, second);
 	await second.getByTestId('recovered-prompt').getByRole('button').click();
 	await expect(passkeyItems(second)).toHaveCount(2);
 	await expect(second.getByTestId('recovered-prompt')).toHaveCount(0);
@@ -201,15 +168,12 @@ test('sign out everywhere ends every session; the security screen explains itsel
 }) => {
 	const phone = await browser.newContext();
 	const page = await phone.newPage();
-	const authenticator = await authenticatorFor(phone, page);
-	await signUpShowingCodes(page, 'Ilse Varga', `everywhere-${Date.now()}@example.org`);
-	await page.getByTestId('recovery-saved').click();
-	await expect(page.getByTestId('log-cta')).toBeVisible();
+	const authenticator = await signUp(phone, page, 'Ilse Varga');
 
 	const laptop = await browser.newContext();
 	const second = await laptop.newPage();
-	const laptopAuthenticator = await authenticatorFor(laptop, second);
-	await laptopAuthenticator.add((await authenticator.credentials())[0]!);
+	const laptopAuthenticator = await addVirtualAuthenticator(laptop, second);
+	await laptopAuthenticator.addCredential((await authenticator.credentials())[0]!);
 	await second.goto('/');
 	await second.getByTestId('sign-in').click();
 	await expect(second.getByTestId('log-cta')).toBeVisible();
@@ -224,8 +188,19 @@ test('sign out everywhere ends every session; the security screen explains itsel
 	await laptop.setOffline(false);
 	await expect(passkeyItems(second)).toHaveCount(1);
 
+	// New recovery codes, after a confirmation: shown once, then the count is full again.
 	await page.goto('/settings/security');
+	await page.getByTestId('regenerate').click();
+	await page.getByTestId('regenerate-confirm').click();
+	await expect(page.getByTestId('recovery-code')).toHaveCount(10);
+	await page.getByTestId('recovery-saved').click();
+	await expect(page.getByTestId('recovery-left')).toContainText('10');
+
 	await page.getByTestId('sign-out-everywhere').click();
+	await page.screenshot({
+		path: 'test-results/screenshots/sign-out-everywhere-en.png',
+		fullPage: true
+	});
 	await page.getByTestId('sign-out-everywhere-confirm').click();
 	await expect(page).toHaveURL(/\/welcome$/);
 	const me = async (context: BrowserContext) =>

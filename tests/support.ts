@@ -25,7 +25,9 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
 			credential: Awaited<
 				ReturnType<typeof cdp.send<'WebAuthn.getCredentials'>>
 			>['credentials'][number]
-		) => cdp.send('WebAuthn.addCredential', { authenticatorId, credential })
+		) => cdp.send('WebAuthn.addCredential', { authenticatorId, credential }),
+		/** Take the authenticator away (its passkeys with it). */
+		remove: () => cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId })
 	};
 }
 
@@ -44,6 +46,20 @@ export function setLocaleCookie(context: BrowserContext, baseURL: string, locale
 /** The e2e build (VITE_TEST_HOOKS=1) exposes the app's state on window. */
 export type GatherWindow = Window & { __gather: typeof app };
 
+/**
+ * Sign up on the welcome screen with the page's authenticator; returns the recovery codes it
+ * shows, still on screen until they are saved.
+ */
+export async function signUpShowingCodes(page: Page, name: string, email: string) {
+	await page.goto('/');
+	await expect(page).toHaveURL(/\/welcome$/);
+	await page.locator('#name').fill(name);
+	await page.locator('#email').fill(email);
+	await page.getByTestId('sign-up').click();
+	await expect(page.getByTestId('recovery-codes')).toBeVisible();
+	return page.getByTestId('recovery-code').allTextContents();
+}
+
 /** Sign up a new person with a passkey on this page; returns when the home screen shows. */
 export async function signUp(
 	context: BrowserContext,
@@ -52,10 +68,7 @@ export async function signUp(
 	email = `e2e-${crypto.randomUUID()}@example.org`
 ) {
 	const authenticator = await addVirtualAuthenticator(context, page);
-	await page.goto('/');
-	await page.locator('#name').fill(name);
-	await page.locator('#email').fill(email);
-	await page.getByTestId('sign-up').click();
+	await signUpShowingCodes(page, name, email);
 	// The recovery codes are shown once, right after sign-up, until the person has saved them.
 	await page.getByTestId('recovery-saved').click();
 	await expect(page.getByTestId('log-cta')).toBeVisible();
