@@ -8,6 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
 	outboxCount,
 	setLocaleCookie,
+	signInAs,
 	signUp,
 	waitForServiceWorker,
 	type GatherWindow
@@ -17,22 +18,6 @@ const shots = 'test-results/screenshots';
 
 const groupLink = (page: Page, slug: string) =>
 	page.locator(`[data-testid=group-link][data-slug="${slug}"]`);
-
-/**
- * Sign in as a seeded person through the test-only endpoint. support.ts `signInAs` can land
- * on /welcome: the app finds no remembered account, sends the page there, and only then learns
- * of the session; once the account is remembered, home opens.
- */
-async function signInAsSeeded(page: Page, email: string) {
-	const response = await page.request.post('/api/test/signin', { data: { email } });
-	expect(response.ok()).toBe(true);
-	await page.goto('/');
-	await expect
-		.poll(() => page.evaluate(() => (window as Partial<GatherWindow>).__gather?.person?.email))
-		.toBe(email);
-	await page.goto('/');
-	await expect(page.getByTestId('log-cta')).toBeVisible();
-}
 
 /** Sync now, and wait until nothing is left to send. */
 async function synced(page: Page) {
@@ -93,7 +78,7 @@ test('joining offline: an open group at once, a by-request group pending until a
 	// The admin sees the request and approves it.
 	const office = await browser.newContext();
 	const desk = await office.newPage();
-	await signInAsSeeded(desk, 'amara@example.org');
+	await signInAs(desk, 'amara@example.org');
 	await desk.goto('/groups');
 	await groupLink(desk, 'latin-america').click();
 	const request = desk.getByTestId('pending-requests').locator('li', { hasText: name });
@@ -132,7 +117,7 @@ for (const locale of ['en', 'ar'] as const) {
 		const context = await browser.newContext();
 		await setLocaleCookie(context, baseURL!, locale);
 		const page = await context.newPage();
-		await signInAsSeeded(page, 'amara@example.org');
+		await signInAs(page, 'amara@example.org');
 		await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
 
 		await page.goto('/admin');
