@@ -2,7 +2,9 @@
  * Names of countries, languages and time zones through Intl, in the active locale: the lists
  * people pick from on their profile, and how a stored code reads on any profile screen.
  */
-import { timezoneSchema } from '$lib/domain/entities';
+import { isolate } from '$lib/client/people-admin-labels';
+import { timezoneSchema, type Person } from '$lib/domain/entities';
+import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
 /** ISO 3166-1 alpha-2 codes in use, and XK (Kosovo, user-assigned but used by CLDR). */
@@ -53,6 +55,13 @@ export function languageName(tag: string, locale = getLocale()): string {
 	} catch {
 		return tag;
 	}
+}
+
+/** Where someone is: "Lyon, France" (the typed city isolated in its own direction), or either part. */
+export function placeOf(person: Pick<Person, 'city' | 'country'>): string | null {
+	const country = person.country ? countryName(person.country) : null;
+	if (person.city && country) return m.profile_place({ city: isolate(person.city), country });
+	return person.city ?? country;
 }
 
 export interface Choice {
