@@ -24,7 +24,7 @@ import {
 	searchWords,
 	type DirectoryFilters
 } from '$lib/domain/directory';
-import type { Person } from '$lib/domain/entities';
+import type { Group, Person } from '$lib/domain/entities';
 import type { GatherDatabase } from './db';
 
 /** The page size of the directory screen; "show more" asks for this many more. */
@@ -69,6 +69,11 @@ export function entryOf(person: Person): DirectoryEntry | null {
 		languages: person.languages,
 		country: person.country
 	};
+}
+
+/** The groups the group filter offers (the screen leaves out archived ones not chosen). */
+export function directoryGroups(db: GatherDatabase): Promise<Group[]> {
+	return db.groups.toArray();
 }
 
 /** The filters' possible values on this device (labels are the screen's to translate). */

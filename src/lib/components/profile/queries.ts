@@ -24,3 +24,11 @@ export async function profileOf(
 		}
 	);
 }
+
+/** A person's row, wrapped: "not on this device" (no row) differs from "still loading". */
+export async function personOf(
+	database: GatherDatabase,
+	personId: string
+): Promise<{ person: Person | undefined }> {
+	return { person: await database.people.get(personId) };
+}
