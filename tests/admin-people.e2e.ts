@@ -5,24 +5,11 @@
  * Offline, the screens say they need a connection. Screens in English and Arabic at 360×780.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { setLocaleCookie, type GatherWindow } from './support';
+import { setLocaleCookie, signInAs } from './support';
 
 // Playwright empties test-results at each run; SCREENSHOTS_DIR keeps them elsewhere to look at.
 const shots = process.env.SCREENSHOTS_DIR ?? 'test-results/screenshots';
 test.use({ screenshot: 'only-on-failure' });
-
-/**
- * Sign in as a seeded person through the test-only endpoint, and wait until the app has
- * remembered the account (the first load can land on /welcome before it learns of the session).
- */
-async function signInAsSeeded(page: Page, email: string) {
-	const response = await page.request.post('/api/test/signin', { data: { email } });
-	expect(response.ok()).toBe(true);
-	await page.goto('/');
-	await expect
-		.poll(() => page.evaluate(() => (window as unknown as GatherWindow).__gather?.person?.email))
-		.toBe(email);
-}
 
 async function chooseCsv(page: Page, csv: string) {
 	await page.getByTestId('import-file').setInputFiles({
@@ -49,7 +36,7 @@ test('import with a bad row, apply, find the new person among duplicates, merge'
 	page,
 	context
 }) => {
-	await signInAsSeeded(page, 'amara@example.org');
+	await signInAs(page, 'amara@example.org');
 	await page.goto('/admin/import');
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Import people');
 
@@ -113,11 +100,20 @@ test('import with a bad row, apply, find the new person among duplicates, merge'
 	await shoot(page, 'merges-en');
 
 	// Offline, each screen says it needs a connection and offers nothing to press.
-	await page.goto('/admin/import');
 	await context.setOffline(true);
 	await expect(page.getByTestId('offline-notice')).toBeVisible();
+	await page.getByRole('link', { name: 'Duplicates', exact: true }).click();
+	await expect(page.getByTestId('offline-notice')).toBeVisible();
+	await expect(page.getByTestId('duplicate-pair')).toHaveCount(0);
+	await page.getByRole('link', { name: 'Import', exact: true }).click();
+	await expect(page.getByTestId('offline-notice')).toBeVisible();
 	await expect(page.getByTestId('import-file')).toBeDisabled();
+	// Back online, the duplicates load by themselves.
+	await page.getByRole('link', { name: 'Duplicates', exact: true }).click();
 	await context.setOffline(false);
+	await expect(
+		page.getByTestId('no-duplicates').or(page.getByTestId('duplicate-pair').first())
+	).toBeVisible();
 });
 
 test('Arabic: the import preview and the duplicates read right to left', async ({
@@ -126,7 +122,7 @@ test('Arabic: the import preview and the duplicates read right to left', async (
 	baseURL
 }) => {
 	await setLocaleCookie(context, baseURL!, 'ar');
-	await signInAsSeeded(page, 'amara@example.org');
+	await signInAs(page, 'amara@example.org');
 	await page.goto('/admin/import');
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 	await chooseCsv(

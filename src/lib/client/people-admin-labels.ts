@@ -2,6 +2,7 @@
  * Translated words of the admin people screens (duplicates, merges, import), typed over the
  * domain's lists so a new reason, count or error code without a message does not compile.
  */
+import { fieldLabels } from '$lib/components/profile/labels';
 import type { PrivacyField } from '$lib/domain/entities';
 import type {
 	DuplicateReason,
@@ -16,7 +17,7 @@ import { IMPORT_MAX_BYTES } from '$lib/domain/people-admin';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import { formatBytes, formatNumber } from './format';
-import type { AdminFailure } from './people-admin';
+import { AdminRequestError, type AdminFailure } from './people-admin';
 
 export const failureLabels: Record<AdminFailure, () => string> = {
 	network: m.dedup_error_network,
@@ -33,25 +34,15 @@ export const refusalLabels: Record<MergeRefusal, () => string> = {
 	merged_inactive: m.merge_refused_merged_inactive
 };
 
+/** Any failure of an admin request as a sentence: why a merge was refused, or what went wrong. */
+export function adminErrorMessage(error: unknown): string {
+	if (!(error instanceof AdminRequestError)) return failureLabels.server();
+	return error.refusal ? refusalLabels[error.refusal]() : failureLabels[error.failure]();
+}
+
 export const reasonLabels: Record<DuplicateReason, () => string> = {
 	email: m.dedup_reason_email,
 	name: m.dedup_reason_name
-};
-
-export const fieldLabels: Record<PrivacyField, () => string> = {
-	displayName: m.dedup_field_display_name,
-	email: m.dedup_field_email,
-	pronouns: m.dedup_field_pronouns,
-	bio: m.dedup_field_bio,
-	avatar: m.dedup_field_avatar,
-	city: m.dedup_field_city,
-	country: m.dedup_field_country,
-	timezone: m.dedup_field_timezone,
-	languages: m.dedup_field_languages,
-	skills: m.dedup_field_skills,
-	interests: m.dedup_field_interests,
-	links: m.dedup_field_links,
-	areas: m.dedup_field_areas
 };
 
 /** A field named in a stored log entry, which may predate today's list of fields. */
@@ -154,15 +145,6 @@ export function rowErrorLabel(error: ImportRowError): string {
 			return m.import_error_too_many({ field, max });
 		case 'nul':
 			return m.import_error_nul({ field });
-	}
-}
-
-/** A country code as its name in the reader's language (ES → España). */
-export function countryName(code: string): string {
-	try {
-		return new Intl.DisplayNames([getLocale()], { type: 'region' }).of(code) ?? code;
-	} catch {
-		return code;
 	}
 }
 
