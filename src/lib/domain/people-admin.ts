@@ -84,7 +84,7 @@ export const MERGE_COUNTS = [
 export type MergeCount = (typeof MERGE_COUNTS)[number];
 export type MergeCounts = Record<MergeCount, number>;
 
-/** One merge as the log shows it. */
+/** One merge as the log shows it; a name is '' for a person who has since deleted their account. */
 export const mergeLogEntrySchema = z.object({
 	id,
 	createdAt: timestamp,

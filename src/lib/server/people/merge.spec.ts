@@ -35,6 +35,7 @@ import {
 	addMembership,
 	addPersonWithProfile
 } from '$lib/server/testing/fixtures';
+import { deleteAccount } from './account';
 import { listMerges, mergePeople, MergeRefused, resolvePersonId } from './merge';
 import {
 	addAward,
@@ -516,5 +517,25 @@ describe('mergePeople', () => {
 			.from(personMerges)
 			.where(or(eq(personMerges.mergedId, bea), eq(personMerges.mergedId, carla)));
 		expect(merges).toHaveLength(1);
+	});
+
+	it('logs no name of a person who deleted their account since', async () => {
+		const db = handle.db;
+		const { personId: admin } = await addPersonWithProfile(db, {
+			displayName: 'Admin',
+			roles: ['member', 'admin']
+		});
+		const { personId: kept } = await addPersonWithProfile(db, { displayName: 'Rosa Kept' });
+		const { personId: gone } = await addPersonWithProfile(db, { displayName: 'Rosa Gone' });
+		const { id } = await mergePeople(db, { survivorId: kept, mergedId: gone, mergedBy: admin });
+		const listed = async () => (await listMerges(db)).find((entry) => entry.id === id)!;
+		expect((await listed()).survivor.displayName).toBe('Rosa Kept');
+
+		await deleteAccount(db, kept, 'Rosa Kept');
+		const entry = await listed();
+		expect(entry.survivor).toEqual({ id: kept, displayName: '' });
+		expect(entry.merged).toEqual({ id: gone, displayName: '', email: null });
+		expect(JSON.stringify(entry)).not.toContain('Rosa');
+		expect(entry.mergedBy).toEqual({ id: admin, displayName: 'Admin' });
 	});
 });

@@ -531,8 +531,10 @@ export async function listMerges(db: Reader, limit = 200): Promise<MergeLogEntry
 			moved: personMerges.moved,
 			survivorId: survivor.id,
 			survivorName: survivor.displayName,
+			survivorStatus: survivor.status,
 			adminId: admin.id,
-			adminName: admin.displayName
+			adminName: admin.displayName,
+			adminStatus: admin.status
 		})
 		.from(personMerges)
 		.innerJoin(survivor, eq(survivor.id, personMerges.survivorId))
@@ -541,17 +543,21 @@ export async function listMerges(db: Reader, limit = 200): Promise<MergeLogEntry
 		.limit(limit);
 	return rows.map((row) => {
 		const snapshot = row.snapshot as Partial<MergeSnapshot>;
+		// A deleted account's name is a placeholder (account.ts), and its snapshot is erased.
+		const nameOf = (name: string, status: string | null) => (status === 'deleted' ? '' : name);
 		return {
 			id: row.id,
 			createdAt: row.createdAt.toISOString(),
-			survivor: { id: row.survivorId, displayName: row.survivorName },
+			survivor: { id: row.survivorId, displayName: nameOf(row.survivorName, row.survivorStatus) },
 			merged: {
 				id: row.mergedId,
 				displayName: snapshot.person?.displayName ?? '',
 				email: snapshot.person?.email ?? null
 			},
 			mergedBy:
-				row.adminId && row.adminName ? { id: row.adminId, displayName: row.adminName } : null,
+				row.adminId && row.adminName
+					? { id: row.adminId, displayName: nameOf(row.adminName, row.adminStatus) }
+					: null,
 			moved: row.moved,
 			filled: snapshot.filled ?? []
 		};
