@@ -16,6 +16,7 @@ import type {
 import { IMPORT_MAX_BYTES } from '$lib/domain/people-admin';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
+import { isolate } from './bidi';
 import { formatBytes, formatNumber } from './format';
 import { AdminRequestError, type AdminFailure } from './people-admin';
 
@@ -153,10 +154,5 @@ export function formatPercent(ratio: number): string {
 	return new Intl.NumberFormat(getLocale(), { style: 'percent' }).format(ratio);
 }
 
-/**
- * A name or address inside a translated sentence, isolated (FSI … PDI) so that a Latin name
- * in an Arabic sentence, or the reverse, keeps its own direction and the sentence its order.
- */
-export function isolate(text: string): string {
-	return `\u2068${text}\u2069`;
-}
+/** Still imported from here by intl-names.ts and EmailLinkSignIn.svelte; its home is bidi.ts. */
+export { isolate } from './bidi';
