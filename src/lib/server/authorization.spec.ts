@@ -11,7 +11,6 @@ import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
 import { mutations, type MutationName } from '$lib/domain/mutations';
 import type { PullChanges } from '$lib/domain/sync-protocol';
-import { callEndpoint, serveEndpointsFrom } from '$lib/server/auth/spec-support';
 import type { Database, DatabaseHandle, Transaction } from '$lib/server/db';
 import {
 	awards,
@@ -38,10 +37,8 @@ import {
 	addGroup,
 	addMembership,
 	addPersonWithProfile,
-	callRoute,
 	clock,
 	groupSaveArgs,
-	localsOf,
 	pullAll
 } from '$lib/server/testing/fixtures';
 import { GET as duplicatesEndpoint } from '../../routes/api/admin/duplicates/+server';
@@ -56,6 +53,7 @@ import { GET as personEndpoint } from '../../routes/api/people/[id]/+server';
 import { GET as changesEndpoint } from '../../routes/api/sync/changes/+server';
 import { POST as pushEndpoint } from '../../routes/api/sync/push/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
+import { callRoute, localsOf, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 /** The columns of every table below, in this order. */
 const ACTORS = [
@@ -492,7 +490,7 @@ async function runCell(name: MutationName, cell: Case, actorName: ActorName): Pr
 	if (actorName === 'anonymous') {
 		const deviceId = newId();
 		const before = await snapshot(handle.db, deviceId);
-		const response = await callEndpoint(pushEndpoint, {
+		const response = await callRoute(pushEndpoint, {
 			body: JSON.stringify({
 				deviceId,
 				mutations: [{ mutationId: 1, name, args: cell.args(world, world.target), hlc: clock() }]
@@ -660,12 +658,12 @@ describe('authorization matrix: reads', () => {
 	});
 
 	it('pull and push: the anonymous caller gets 401', async () => {
-		const pulled = await callEndpoint(pullEndpoint, {
+		const pulled = await callRoute(pullEndpoint, {
 			body: JSON.stringify({ deviceId: newId(), cursor: 0 }),
 			locals: anonymous
 		});
 		expect(pulled.status).toBe(401);
-		const pushed = await callEndpoint(pushEndpoint, {
+		const pushed = await callRoute(pushEndpoint, {
 			body: JSON.stringify({ deviceId: newId(), mutations: [] }),
 			locals: anonymous
 		});
@@ -673,7 +671,7 @@ describe('authorization matrix: reads', () => {
 	});
 
 	it.each(SIGNED_IN)('GET /api/me/export: %s receives their own data only', async (actor) => {
-		const response = await callEndpoint(exportData, {
+		const response = await callRoute(exportData, {
 			locals: localsOf(world.actors[actor])
 		});
 		expect(response.status).toBe(200);
@@ -767,7 +765,7 @@ const READ_MATRIX: ReadEndpointRow[] = [
 	}
 ];
 
-type Handler = Parameters<typeof callEndpoint>[0];
+type Handler = Parameters<typeof callRoute>[0];
 
 interface EndpointRow {
 	name: string;
@@ -844,7 +842,7 @@ describe('authorization matrix: admin APIs', () => {
 	)('$row.name as $actor → $expected', async ({ row, actor, expected }) => {
 		const locals = localsOf(actor === 'anonymous' ? null : world.actors[actor]);
 		const write = await row.body?.();
-		const response = await callEndpoint(row.handler, {
+		const response = await callRoute(row.handler, {
 			locals,
 			body: write?.body ?? null,
 			method: write ? 'POST' : 'GET'

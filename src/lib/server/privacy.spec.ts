@@ -22,24 +22,18 @@ import {
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { PullChanges } from '$lib/domain/sync-protocol';
-import { callEndpoint, serveEndpointsFrom } from '$lib/server/auth/spec-support';
 import type { DatabaseHandle } from '$lib/server/db';
 import type { people } from '$lib/server/db/schema';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
-import {
-	addPersonWithProfile,
-	callRoute,
-	clock,
-	localsOf,
-	pullAll
-} from '$lib/server/testing/fixtures';
+import { addPersonWithProfile, clock, pullAll } from '$lib/server/testing/fixtures';
 import { GET as directoryEndpoint } from '../../routes/api/directory/+server';
 import { GET as personEndpoint } from '../../routes/api/people/[id]/+server';
 import { POST as pullEndpoint } from '../../routes/api/sync/pull/+server';
 import { GET as avatarEndpoint } from '../../routes/p/[id]/avatar/+server';
 import { load as publicPageLoad } from '../../routes/p/[id]/+page.server';
 import PublicPage from '../../routes/p/[id]/+page.svelte';
+import { callRoute, localsOf, requestEvent, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 const AUDIENCES = ['self', 'member', 'anonymous'] as const;
 type Audience = (typeof AUDIENCES)[number];
@@ -215,7 +209,7 @@ describe('privacy matrix: pull', () => {
 	);
 
 	it('the anonymous caller cannot pull at all (401)', async () => {
-		const response = await callEndpoint(pullEndpoint, {
+		const response = await callRoute(pullEndpoint, {
 			body: JSON.stringify({ deviceId: newId(), cursor: 0 })
 		});
 		expect(response.status).toBe(401);
@@ -231,7 +225,7 @@ describe('privacy matrix: GET /api/people/[id]', () => {
 		'$field at $level, read by $audience → visible: $sees',
 		async ({ field, level, audience, sees }) => {
 			const subject = subjectOf(field, level);
-			const response = await callEndpoint(personEndpoint, {
+			const response = await callRoute(personEndpoint, {
 				locals: audienceLocals(audience, subject),
 				params: { id: subject.actor.personId }
 			});
@@ -243,13 +237,9 @@ describe('privacy matrix: GET /api/people/[id]', () => {
 
 /** The public page's server load for a person, as SvelteKit would run it for anyone on the web. */
 async function loadPublicPage(id: string) {
-	const url = new URL(`https://gather.example.org/p/${id}`);
+	const { event } = requestEvent({ url: `/p/${id}`, params: { id } });
 	try {
-		const data = await publicPageLoad({
-			params: { id },
-			url,
-			setHeaders: () => {}
-		} as never);
+		const data = await publicPageLoad(event as never);
 		return { data: data as Exclude<typeof data, void>, status: 200 };
 	} catch (caught) {
 		if (isHttpError(caught)) return { data: caught.body, status: caught.status };
@@ -279,7 +269,7 @@ describe('privacy matrix: the public page /p/[id] (anyone on the web)', () => {
 
 	it.each(PRIVACY_LEVELS)('the avatar image at %s is served only when public', async (level) => {
 		const subject = subjectOf('avatar', level);
-		const response = await callEndpoint(avatarEndpoint, {
+		const response = await callRoute(avatarEndpoint, {
 			params: { id: subject.actor.personId }
 		});
 		const body = Buffer.from(await response.arrayBuffer()).toString('utf8');

@@ -11,14 +11,14 @@ import type { Actor } from '$lib/domain/actor';
 import { DEFAULT_PRIVACY, type Person, type Privacy } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import { personResponseSchema } from '$lib/domain/people-api';
-import { serveEndpointsFrom } from '$lib/server/auth/spec-support';
 import type { DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addPersonWithProfile, callRoute } from '$lib/server/testing/fixtures';
+import { addPersonWithProfile } from '$lib/server/testing/fixtures';
 import { GET as getPerson } from '../../routes/api/people/[id]/+server';
 import { load as loadPublicPage } from '../../routes/p/[id]/+page.server';
 import PublicPage from '../../routes/p/[id]/+page.svelte';
 import { GET as getAvatar } from '../../routes/p/[id]/avatar/+server';
+import { callRoute, requestEvent, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 let handle: DatabaseHandle;
 let member: Actor;
@@ -62,24 +62,24 @@ interface PageOutcome {
 	/** The rendered page (head and body), when it rendered. */
 	html?: string;
 	person?: Person;
+	/** The headers the load set, when it rendered. */
+	headers?: Record<string, string>;
 }
 
 /** The public page as a browser would get it: the load, then the page rendered to HTML. */
 async function publicPage(id: string): Promise<PageOutcome> {
+	const { event, headersSet } = requestEvent({ url: `/p/${id}`, params: { id } });
 	let data;
 	try {
-		data = await loadPublicPage({
-			params: { id },
-			url: new URL(`https://gather.example.org/p/${id}`),
-			setHeaders: () => {}
-		} as never);
+		data = await loadPublicPage(event as never);
 	} catch (failure) {
 		if (isRedirect(failure)) return { status: failure.status, location: failure.location };
 		if (isHttpError(failure)) return { status: failure.status };
 		throw failure;
 	}
 	const { head, body } = render(PublicPage, { props: { data, params: { id } } as never });
-	return { status: 200, html: head + body, person: (data as { person: Person }).person };
+	const person = (data as { person: Person }).person;
+	return { status: 200, html: head + body, person, headers: headersSet };
 }
 
 describe('the public page', () => {
@@ -93,6 +93,8 @@ describe('the public page', () => {
 		});
 		const page = await publicPage(personId);
 		expect(page.status).toBe(200);
+		// A field made private later must not linger in a cache.
+		expect(page.headers).toEqual({ 'cache-control': 'no-cache' });
 		const html = page.html!;
 		expect(html).toMatch(/<title>Zephyrine Quokkaworth \(xe\/xem\) · [^<]+<\/title>/u);
 		// The bio is for members: the description does not quote it.

@@ -13,7 +13,8 @@ import { AuthFailure } from './failure';
 import { transportMailer } from './mailer';
 import { RATE_RULES } from './rate-limit';
 import { SESSION_COOKIE, readSession } from './session';
-import { TestCookies, callEndpoint, serveEndpointsFrom, signUpWithPasskey } from './spec-support';
+import { signUpWithPasskey } from './spec-support';
+import { TestCookies, callRoute, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -144,11 +145,11 @@ describe('the email link endpoints', () => {
 	it('in development without SMTP: available, and the link goes to the server log', async () => {
 		const logged: string[] = [];
 		vi.spyOn(console, 'info').mockImplementation((line: string) => void logged.push(line));
-		expect(await (await callEndpoint(availability)).json()).toEqual({ available: true });
+		expect(await (await callRoute(availability)).json()).toEqual({ available: true });
 
 		const { person, email } = await signUpWithPasskey(db);
-		const known = await callEndpoint(requestLink, { body: JSON.stringify({ email }) });
-		const unknown = await callEndpoint(requestLink, {
+		const known = await callRoute(requestLink, { body: JSON.stringify({ email }) });
+		const unknown = await callRoute(requestLink, {
 			body: JSON.stringify({ email: `nobody-${crypto.randomUUID()}@example.org` })
 		});
 		// The same answer either way: status, headers that matter and body.
@@ -160,11 +161,11 @@ describe('the email link endpoints', () => {
 
 		const cookies = new TestCookies();
 		const body = JSON.stringify({ token: tokenOf(logged[0] ?? '') });
-		const signedIn = await callEndpoint(verifyLink, { body, cookies });
+		const signedIn = await callRoute(verifyLink, { body, cookies });
 		expect(signedIn.status).toBe(200);
 		expect(await signedIn.json()).toEqual({ person });
 		expect(cookies.get(SESSION_COOKIE)).toBeDefined();
-		const replay = await callEndpoint(verifyLink, { body, cookies: new TestCookies() });
+		const replay = await callRoute(verifyLink, { body, cookies: new TestCookies() });
 		expect(replay.status).toBe(400);
 		expect(await replay.json()).toMatchObject({ error: 'link_invalid' });
 	});
@@ -177,7 +178,7 @@ describe('the email link endpoints', () => {
 		]) {
 			const statuses = [];
 			for (let attempt = 0; attempt < 4; attempt++) {
-				const response = await callEndpoint(requestLink, {
+				const response = await callRoute(requestLink, {
 					body: JSON.stringify({ email }),
 					ip: `198.51.100.${attempt}`
 				});
@@ -194,7 +195,7 @@ describe('the email link endpoints', () => {
 		vi.spyOn(console, 'info').mockImplementation(() => {});
 		const ip = '203.0.113.50';
 		const ask = (from: string) =>
-			callEndpoint(requestLink, {
+			callRoute(requestLink, {
 				body: JSON.stringify({ email: `nobody-${crypto.randomUUID()}@example.org` }),
 				ip: from
 			});
@@ -215,6 +216,6 @@ describe('the email link endpoints', () => {
 		['verify, not base64url', verifyLink, JSON.stringify({ token: 'a b'.repeat(10) })],
 		['verify, a number', verifyLink, '{"token":42}']
 	] as const)('%s → 400', async (_name, handler, body) => {
-		expect((await callEndpoint(handler, { body })).status).toBe(400);
+		expect((await callRoute(handler, { body })).status).toBe(400);
 	});
 });

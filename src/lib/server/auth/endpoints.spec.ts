@@ -13,7 +13,7 @@ import { GET as me } from '../../../routes/api/auth/me/+server';
 import { POST as testSignIn } from '../../../routes/api/test/signin/+server';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import { SESSION_COOKIE } from './session';
-import { TestCookies, callEndpoint } from './spec-support';
+import { TestCookies, callRoute } from '$lib/server/testing/routes';
 
 const credential = { id: 'abc', rawId: 'abc', type: 'public-key', clientExtensionResults: {} };
 
@@ -67,11 +67,11 @@ describe('auth endpoints', () => {
 		['recovery, bad email', recoverySignIn, '{"email":"ana","code":"7KQD-4MXR-9PTW-3HNB"}'],
 		['recovery, an array', recoverySignIn, '[]']
 	] as const)('%s → 400', async (_name, handler, body) => {
-		expect((await callEndpoint(handler, { body })).status).toBe(400);
+		expect((await callRoute(handler, { body })).status).toBe(400);
 	});
 
 	it('me answers null without a session, and the person with one, never cached', async () => {
-		const anonymous = await callEndpoint(me);
+		const anonymous = await callRoute(me);
 		expect(anonymous.headers.get('cache-control')).toBe('no-store');
 		expect(await anonymous.json()).toEqual({ person: null });
 
@@ -81,14 +81,14 @@ describe('auth endpoints', () => {
 			email: 'ana@example.org',
 			roles: ['member']
 		};
-		const signedIn = await callEndpoint(me, { locals: { person, sessionId: 'x' } });
+		const signedIn = await callRoute(me, { locals: { person, sessionId: 'x' } });
 		expect(await signedIn.json()).toEqual({ person });
 	});
 
 	it('sign-out without a session still clears the cookie and answers ok', async () => {
 		const cookies = new TestCookies();
 		cookies.set(SESSION_COOKIE, 'stale', { path: '/' });
-		const response = await callEndpoint(signOut, { body: '{}', cookies });
+		const response = await callRoute(signOut, { body: '{}', cookies });
 		expect(await response.json()).toEqual({ ok: true });
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
 	});
@@ -96,7 +96,7 @@ describe('auth endpoints', () => {
 	it('the end-to-end sign-in does not exist unless the server is started for it', async () => {
 		const cookies = new TestCookies();
 		const body = JSON.stringify({ email: 'amara@example.org' });
-		const response = await callEndpoint(testSignIn, { body, cookies });
+		const response = await callRoute(testSignIn, { body, cookies });
 		expect(response.status).toBe(404);
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
 	});

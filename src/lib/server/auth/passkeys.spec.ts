@@ -20,15 +20,9 @@ import { POST as signOutEverywhere } from '../../../routes/api/auth/signout/ever
 import { CHALLENGE_COOKIE } from './challenges';
 import { SESSION_COOKIE, readSession } from './session';
 import type { SoftwareAuthenticator } from './software-authenticator';
-import {
-	SPEC_URL,
-	TestCookies,
-	callEndpoint,
-	serveEndpointsFrom,
-	signUpWithPasskey,
-	softwareAuthenticator
-} from './spec-support';
+import { SPEC_URL, signUpWithPasskey, softwareAuthenticator } from './spec-support';
 import { finishSignIn, startSignIn } from './webauthn';
+import { TestCookies, callRoute, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -50,7 +44,7 @@ async function member() {
 }
 
 async function passkeysOf(locals: App.Locals) {
-	const response = await callEndpoint(listPasskeys, { locals });
+	const response = await callRoute(listPasskeys, { locals });
 	expect(response.status).toBe(200);
 	return passkeysAnswerSchema.parse(await response.json());
 }
@@ -62,9 +56,9 @@ async function addPasskey(
 	name?: string
 ) {
 	const cookies = new TestCookies();
-	const options = await (await callEndpoint(addOptions, { body: '{}', locals, cookies })).json();
+	const options = await (await callRoute(addOptions, { body: '{}', locals, cookies })).json();
 	const body = JSON.stringify({ response: authenticator.register(options), name });
-	const response = await callEndpoint(addVerify, { body, locals, cookies });
+	const response = await callRoute(addVerify, { body, locals, cookies });
 	return { options, response, authenticator };
 }
 
@@ -114,11 +108,11 @@ describe('several passkeys', () => {
 		const bo = await member();
 		const cookies = new TestCookies();
 		const options = await (
-			await callEndpoint(addOptions, { body: '{}', locals: bo.locals, cookies })
+			await callRoute(addOptions, { body: '{}', locals: bo.locals, cookies })
 		).json();
 		// Ana presents Bo's challenge (a stolen cookie) to add a passkey for herself.
 		const body = JSON.stringify({ response: softwareAuthenticator().register(options) });
-		const response = await callEndpoint(addVerify, { body, locals: ana.locals, cookies });
+		const response = await callRoute(addVerify, { body, locals: ana.locals, cookies });
 		expect(response.status).toBe(400);
 		expect((await passkeysOf(ana.locals)).passkeys).toHaveLength(1);
 		expect((await passkeysOf(bo.locals)).passkeys).toHaveLength(1);
@@ -130,10 +124,10 @@ describe('several passkeys', () => {
 		const stranger = await signUpWithPasskey(db);
 		cookies.set(CHALLENGE_COOKIE, stranger.cookies.get(CHALLENGE_COOKIE) ?? 'none', { path: '/' });
 		const options = await (
-			await callEndpoint(addOptions, { body: '{}', locals: ana.locals, cookies: new TestCookies() })
+			await callRoute(addOptions, { body: '{}', locals: ana.locals, cookies: new TestCookies() })
 		).json();
 		const body = JSON.stringify({ response: softwareAuthenticator().register(options) });
-		expect((await callEndpoint(addVerify, { body, locals: ana.locals, cookies })).status).toBe(400);
+		expect((await callRoute(addVerify, { body, locals: ana.locals, cookies })).status).toBe(400);
 	});
 
 	it('renames only the owner’s passkey', async () => {
@@ -141,7 +135,7 @@ describe('several passkeys', () => {
 		const bo = await member();
 		const id = ana.authenticator.credentialId;
 		const rename = (locals: App.Locals, name: string) =>
-			callEndpoint(renamePasskey, {
+			callRoute(renamePasskey, {
 				method: 'PATCH',
 				body: JSON.stringify({ name }),
 				locals,
@@ -164,7 +158,7 @@ describe('several passkeys', () => {
 		const bo = await member();
 		const { authenticator: second } = await addPasskey(ana.locals);
 		const revoke = (locals: App.Locals, id: string) =>
-			callEndpoint(revokePasskey, { method: 'DELETE', locals, params: { id } });
+			callRoute(revokePasskey, { method: 'DELETE', locals, params: { id } });
 
 		expect((await revoke(bo.locals, second.credentialId)).status).toBe(404);
 		expect((await passkeysOf(ana.locals)).passkeys).toHaveLength(2);
@@ -180,7 +174,7 @@ describe('several passkeys', () => {
 		const ana = await member();
 		const id = ana.authenticator.credentialId;
 		const revoke = () =>
-			callEndpoint(revokePasskey, { method: 'DELETE', locals: ana.locals, params: { id } });
+			callRoute(revokePasskey, { method: 'DELETE', locals: ana.locals, params: { id } });
 
 		await db
 			.update(recoveryCodes)
@@ -191,7 +185,7 @@ describe('several passkeys', () => {
 		expect(await refused.json()).toMatchObject({ error: 'last_sign_in_method' });
 		expect((await passkeysOf(ana.locals)).passkeys).toHaveLength(1);
 
-		const codes = await callEndpoint(regenerate, { body: '{}', locals: ana.locals });
+		const codes = await callRoute(regenerate, { body: '{}', locals: ana.locals });
 		expect(codes.status).toBe(200);
 		expect((await passkeysOf(ana.locals)).recoveryCodesLeft).toBe(10);
 		expect((await revoke()).status).toBe(200);
@@ -211,7 +205,7 @@ describe('several passkeys', () => {
 		const results = await Promise.all(
 			people.flatMap(({ person, ids }) =>
 				ids.map((id) =>
-					callEndpoint(revokePasskey, { method: 'DELETE', locals: person.locals, params: { id } })
+					callRoute(revokePasskey, { method: 'DELETE', locals: person.locals, params: { id } })
 				)
 			)
 		);
@@ -231,7 +225,7 @@ describe('sign out everywhere', () => {
 		await finishSignIn(db, laptop, SPEC_URL, ana.authenticator.authenticate(options));
 		expect(await readSession(laptop, db)).not.toBeNull();
 
-		const response = await callEndpoint(signOutEverywhere, {
+		const response = await callRoute(signOutEverywhere, {
 			body: '{}',
 			locals: ana.locals,
 			cookies: ana.cookies
@@ -251,13 +245,13 @@ describe('the passkey endpoints’ edges', () => {
 	const signedOut: App.Locals = { person: null, sessionId: null };
 
 	it.each([
-		['list', () => callEndpoint(listPasskeys, { locals: signedOut })],
-		['add options', () => callEndpoint(addOptions, { body: '{}', locals: signedOut })],
-		['add verify', () => callEndpoint(addVerify, { body: '{}', locals: signedOut })],
+		['list', () => callRoute(listPasskeys, { locals: signedOut })],
+		['add options', () => callRoute(addOptions, { body: '{}', locals: signedOut })],
+		['add verify', () => callRoute(addVerify, { body: '{}', locals: signedOut })],
 		[
 			'rename',
 			() =>
-				callEndpoint(renamePasskey, {
+				callRoute(renamePasskey, {
 					method: 'PATCH',
 					body: '{"name":"x"}',
 					locals: signedOut,
@@ -266,14 +260,10 @@ describe('the passkey endpoints’ edges', () => {
 		],
 		[
 			'revoke',
-			() =>
-				callEndpoint(revokePasskey, { method: 'DELETE', locals: signedOut, params: { id: 'abc' } })
+			() => callRoute(revokePasskey, { method: 'DELETE', locals: signedOut, params: { id: 'abc' } })
 		],
-		['regenerate codes', () => callEndpoint(regenerate, { body: '{}', locals: signedOut })],
-		[
-			'sign out everywhere',
-			() => callEndpoint(signOutEverywhere, { body: '{}', locals: signedOut })
-		]
+		['regenerate codes', () => callRoute(regenerate, { body: '{}', locals: signedOut })],
+		['sign out everywhere', () => callRoute(signOutEverywhere, { body: '{}', locals: signedOut })]
 	])('%s answers 401 without a session', async (_name, call) => {
 		expect((await call()).status).toBe(401);
 	});
@@ -289,7 +279,7 @@ describe('the passkey endpoints’ edges', () => {
 		['regenerate, not an object', regenerate, '"please"']
 	] as const)('%s → 400', async (_name, handler, body) => {
 		const ana = await member();
-		const response = await callEndpoint(handler, {
+		const response = await callRoute(handler, {
 			method: handler === renamePasskey ? 'PATCH' : 'POST',
 			body,
 			locals: ana.locals,

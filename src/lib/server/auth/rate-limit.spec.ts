@@ -9,13 +9,8 @@ import { POST as signInVerify } from '../../../routes/api/auth/signin/verify/+se
 import { authResponse, RateLimited } from './failure';
 import { enforceRateLimits, hit, RATE_RULES, type RateRule } from './rate-limit';
 import { SESSION_COOKIE } from './session';
-import {
-	TestCookies,
-	callEndpoint,
-	serveEndpointsFrom,
-	signUpWithPasskey,
-	softwareAuthenticator
-} from './spec-support';
+import { signUpWithPasskey, softwareAuthenticator } from './spec-support';
+import { TestCookies, callRoute, serveEndpointsFrom } from '$lib/server/testing/routes';
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -110,7 +105,7 @@ describe('limited endpoints', () => {
 		const wrong = JSON.stringify({ email, code: '0000-0000-0000-0000' });
 		for (let attempt = 0; attempt < RATE_RULES.recoveryPerAccount.limit; attempt++) {
 			// A different address each time: the per-email key alone stops this.
-			const response = await callEndpoint(recoverySignIn, {
+			const response = await callRoute(recoverySignIn, {
 				body: wrong,
 				ip: `198.51.100.${attempt}`
 			});
@@ -118,7 +113,7 @@ describe('limited endpoints', () => {
 		}
 		const cookies = new TestCookies();
 		const right = JSON.stringify({ email, code: recoveryCodes[0] });
-		const limited = await callEndpoint(recoverySignIn, { body: right, cookies, ip: '203.0.113.9' });
+		const limited = await callRoute(recoverySignIn, { body: right, cookies, ip: '203.0.113.9' });
 		expect(limited.status).toBe(429);
 		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
@@ -131,11 +126,11 @@ describe('limited endpoints', () => {
 				email: `x${attempt}@example.org`,
 				code: 'AAAA-AAAA-AAAA-AAAA'
 			});
-			expect((await callEndpoint(recoverySignIn, { body, ip })).status).toBe(400);
+			expect((await callRoute(recoverySignIn, { body, ip })).status).toBe(400);
 		}
 		const body = JSON.stringify({ email: 'another@example.org', code: 'AAAA-AAAA-AAAA-AAAA' });
-		expect((await callEndpoint(recoverySignIn, { body, ip })).status).toBe(429);
-		expect((await callEndpoint(recoverySignIn, { body, ip: '203.0.113.78' })).status).toBe(400);
+		expect((await callRoute(recoverySignIn, { body, ip })).status).toBe(429);
+		expect((await callRoute(recoverySignIn, { body, ip: '203.0.113.78' })).status).toBe(400);
 	});
 
 	it('passkey sign-in verification: 429 after the limit per passkey', async () => {
@@ -143,12 +138,12 @@ describe('limited endpoints', () => {
 		const stranger = softwareAuthenticator();
 		for (let attempt = 0; attempt < RATE_RULES.signInPerCredential.limit; attempt++) {
 			const cookies = new TestCookies();
-			const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+			const options = await (await callRoute(signInOptions, { body: '{}', cookies })).json();
 			// A forged signature: the stranger's key signs for the real passkey's id.
 			const forged = { ...stranger.authenticate(options), id: authenticator.credentialId };
 			forged.rawId = authenticator.credentialId;
 			const body = JSON.stringify({ response: forged });
-			const response = await callEndpoint(signInVerify, {
+			const response = await callRoute(signInVerify, {
 				body,
 				cookies,
 				ip: `198.51.100.${attempt}`
@@ -156,9 +151,9 @@ describe('limited endpoints', () => {
 			expect(response.status).toBe(400);
 		}
 		const cookies = new TestCookies();
-		const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+		const options = await (await callRoute(signInOptions, { body: '{}', cookies })).json();
 		const body = JSON.stringify({ response: authenticator.authenticate(options) });
-		const limited = await callEndpoint(signInVerify, { body, cookies, ip: '203.0.113.10' });
+		const limited = await callRoute(signInVerify, { body, cookies, ip: '203.0.113.10' });
 		expect(limited.status).toBe(429);
 		expect(cookies.get(SESSION_COOKIE)).toBeUndefined();
 	});
@@ -170,15 +165,15 @@ describe('limited endpoints', () => {
 			// A new made-up passkey each time: the per-address key alone stops this.
 			const stranger = softwareAuthenticator();
 			const cookies = new TestCookies();
-			const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+			const options = await (await callRoute(signInOptions, { body: '{}', cookies })).json();
 			const body = JSON.stringify({ response: stranger.authenticate(options) });
-			expect((await callEndpoint(signInVerify, { body, cookies, ip })).status).toBe(400);
+			expect((await callRoute(signInVerify, { body, cookies, ip })).status).toBe(400);
 		}
 		const signIn = async (from: string) => {
 			const cookies = new TestCookies();
-			const options = await (await callEndpoint(signInOptions, { body: '{}', cookies })).json();
+			const options = await (await callRoute(signInOptions, { body: '{}', cookies })).json();
 			const body = JSON.stringify({ response: authenticator.authenticate(options) });
-			const response = await callEndpoint(signInVerify, { body, cookies, ip: from });
+			const response = await callRoute(signInVerify, { body, cookies, ip: from });
 			return { status: response.status, session: cookies.get(SESSION_COOKIE) };
 		};
 		expect(await signIn(ip)).toEqual({ status: 429, session: undefined });

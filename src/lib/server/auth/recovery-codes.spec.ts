@@ -14,7 +14,8 @@ import {
 	unusedRecoveryCodes
 } from './recovery-codes';
 import { SESSION_COOKIE, readSession } from './session';
-import { TestCookies, signUpWithPasskey } from './spec-support';
+import { signUpWithPasskey } from './spec-support';
+import { TestCookies } from '$lib/server/testing/routes';
 
 let handle: DatabaseHandle;
 let db: Database;

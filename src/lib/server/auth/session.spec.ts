@@ -12,7 +12,8 @@ import {
 	hashToken,
 	readSession
 } from './session';
-import { TestCookies, insertPerson } from './spec-support';
+import { insertPerson } from './spec-support';
+import { TestCookies } from '$lib/server/testing/routes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

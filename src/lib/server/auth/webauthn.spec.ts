@@ -8,8 +8,9 @@ import { CHALLENGE_COOKIE, CHALLENGE_LIFETIME_MS, takeChallenge } from './challe
 import { AuthFailure, authResponse } from './failure';
 import { SESSION_COOKIE, readSession } from './session';
 import { SoftwareAuthenticator } from './software-authenticator';
-import { TestCookies, insertPerson } from './spec-support';
+import { insertPerson } from './spec-support';
 import { finishSignIn, finishSignUp, startSignIn, startSignUp } from './webauthn';
+import { TestCookies } from '$lib/server/testing/routes';
 
 const URL_ = new URL('https://gather.example.org/api/auth/signup/options');
 const ORIGIN = 'https://gather.example.org';

@@ -3,7 +3,6 @@
  * about anyone else; deletion keeps the community's counts, erases the rest, ends every way to
  * sign in, and reaches other devices as a deleted person plus deletions.
  */
-import { isHttpError, json } from '@sveltejs/kit';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PRIVACY, PROFILE_FIELDS } from '$lib/domain/entities';
@@ -29,7 +28,6 @@ import {
 import { nextVersion } from '$lib/server/db/versions';
 import { insertSession } from '$lib/server/auth/session';
 import { SoftwareAuthenticator } from '$lib/server/auth/software-authenticator';
-import { TestCookies } from '$lib/server/auth/spec-support';
 import { finishSignIn, finishSignUp, startSignIn, startSignUp } from '$lib/server/auth/webauthn';
 import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
@@ -43,6 +41,7 @@ import {
 	clock,
 	logContribution
 } from '$lib/server/testing/fixtures';
+import { TestCookies, callRoute, localsOf, serveEndpointsFrom } from '$lib/server/testing/routes';
 import { GET as exportData } from '../../../routes/api/me/export/+server';
 import { POST as deleteData } from '../../../routes/api/me/delete/+server';
 import { AccountRefused, DELETED_DISPLAY_NAME, deleteAccount, exportPersonData } from './account';
@@ -444,37 +443,18 @@ describe('deleteAccount', () => {
 describe('GET /api/me/export and POST /api/me/delete', () => {
 	type Handler = (event: never) => Response | Promise<Response>;
 
-	/** Call a route handler as SvelteKit would, with what it reads; an HttpError becomes its status. */
+	/** Call as a browser holding a session cookie; the jar shows what the handler did to it. */
 	async function call(handler: Handler, locals: App.Locals, body?: string) {
-		const url = new URL('https://gather.example.org/api/me');
-		const request = new Request(url, {
-			method: body === undefined ? 'GET' : 'POST',
-			headers: { 'content-type': 'application/json' },
-			body
-		});
 		const cookies = new TestCookies();
 		cookies.set('gather_session', 'token', { path: '/' });
-		try {
-			const response = await handler({ request, url, locals, cookies, params: {} } as never);
-			return { response, cookies };
-		} catch (caught) {
-			if (isHttpError(caught))
-				return { response: json(caught.body, { status: caught.status }), cookies };
-			throw caught;
-		}
+		const response = await callRoute(handler, { url: '/api/me', locals, cookies, body });
+		return { response, cookies };
 	}
 
-	function signedIn(personId: string): App.Locals {
-		return {
-			person: { id: personId, displayName: 'Ana', email: null, roles: ['member'] },
-			sessionId: 'session'
-		};
-	}
+	const signedIn = (personId: string) => localsOf({ personId, roles: ['member'] });
 	const signedOut: App.Locals = { person: null, sessionId: null };
 
-	beforeAll(() => {
-		Object.assign(globalThis, { [Symbol.for('gather.database')]: Promise.resolve(handle) });
-	});
+	beforeAll(() => serveEndpointsFrom(handle));
 
 	it('answers 401 to someone signed out', async () => {
 		expect((await call(exportData, signedOut)).response.status).toBe(401);
@@ -511,7 +491,7 @@ describe('GET /api/me/export and POST /api/me/delete', () => {
 			expect(deleted.response.status).toBe(503);
 			expect(deleted.cookies.get('gather_session')).toBe('token');
 		} finally {
-			Object.assign(globalThis, { [Symbol.for('gather.database')]: Promise.resolve(handle) });
+			serveEndpointsFrom(handle);
 		}
 		expect(await countWhere(sessions, ana.personId)).toBe(2);
 	});

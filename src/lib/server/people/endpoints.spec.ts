@@ -3,7 +3,6 @@
  * for anything malformed, the refusals of a merge by code, and never a 500.
  */
 import { gzipSync } from 'node:zlib';
-import { isHttpError } from '@sveltejs/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '$lib/domain/ids';
 import {
@@ -15,6 +14,12 @@ import {
 import type { DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addPersonWithProfile } from '$lib/server/testing/fixtures';
+import {
+	callRoute,
+	localsOf,
+	serveEndpointsFrom,
+	type RouteCall
+} from '$lib/server/testing/routes';
 import { GET as duplicates } from '../../../routes/api/admin/duplicates/+server';
 import { POST as importCsv } from '../../../routes/api/admin/import/+server';
 import { POST as merge } from '../../../routes/api/admin/merge/+server';
@@ -29,63 +34,37 @@ const anonymous: App.Locals = { person: null, sessionId: null };
 
 beforeAll(async () => {
 	handle = await createTestDatabase();
-	// The endpoints' openDatabase() answers with this database (see server/db/index.ts).
-	Object.assign(globalThis, { [Symbol.for('gather.database')]: Promise.resolve(handle) });
-	const { personId: adminId } = await addPersonWithProfile(handle.db, {
-		displayName: 'Admin',
-		roles: ['member', 'admin']
-	});
-	const { personId: memberId } = await addPersonWithProfile(handle.db, { displayName: 'Member' });
-	admin = {
-		person: { id: adminId, displayName: 'Admin', email: null, roles: ['member', 'admin'] },
-		sessionId: 'admin-session'
-	};
-	member = {
-		person: { id: memberId, displayName: 'Member', email: null, roles: ['member', 'organizer'] },
-		sessionId: 'member-session'
-	};
+	serveEndpointsFrom(handle);
+	admin = localsOf(
+		await addPersonWithProfile(handle.db, { displayName: 'Admin', roles: ['member', 'admin'] })
+	);
+	// An organizer, but no admin.
+	member = localsOf(
+		await addPersonWithProfile(handle.db, { displayName: 'Member', roles: ['member', 'organizer'] })
+	);
 });
 afterAll(() => handle?.close());
 
-interface Call {
-	locals: App.Locals;
-	method?: 'GET' | 'POST';
-	body?: BodyInit;
-	headers?: Record<string, string>;
-}
-
-async function call(handler: Handler, { locals, method = 'POST', body, headers = {} }: Call) {
-	const request = new Request('http://localhost/api/admin', {
-		method,
-		headers: { 'content-type': 'application/json', ...headers },
-		body: method === 'GET' ? undefined : body
-	});
-	try {
-		const response = await handler({ request, locals } as never);
-		return { status: response.status, body: (await response.json()) as unknown };
-	} catch (failure) {
-		if (isHttpError(failure)) return { status: failure.status, body: failure.body as unknown };
-		throw failure;
-	}
+/** A handler's answer as its status and parsed JSON body. */
+async function answer(handler: Handler, call: RouteCall) {
+	const response = await callRoute(handler, call);
+	return { status: response.status, body: (await response.json()) as unknown };
 }
 
 const json = (value: unknown) => JSON.stringify(value);
 
 describe('admin people endpoints', () => {
-	const endpoints: [string, Handler, 'GET' | 'POST', string][] = [
-		['GET duplicates', duplicates, 'GET', ''],
-		['GET merges', merges, 'GET', ''],
-		['POST merge', merge, 'POST', json({ survivorId: newId(), mergedId: newId() })],
-		['POST import', importCsv, 'POST', json({ csv: 'email\na@example.org', apply: false })]
+	const endpoints: [string, Handler, string | undefined][] = [
+		['GET duplicates', duplicates, undefined],
+		['GET merges', merges, undefined],
+		['POST merge', merge, json({ survivorId: newId(), mergedId: newId() })],
+		['POST import', importCsv, json({ csv: 'email\na@example.org', apply: false })]
 	];
 
-	it.each(endpoints)(
-		'%s: 401 without a session, 403 for a non-admin',
-		async (_, handler, method, body) => {
-			expect((await call(handler, { locals: anonymous, method, body })).status).toBe(401);
-			expect((await call(handler, { locals: member, method, body })).status).toBe(403);
-		}
-	);
+	it.each(endpoints)('%s: 401 without a session, 403 for a non-admin', async (_, handler, body) => {
+		expect((await answer(handler, { locals: anonymous, body })).status).toBe(401);
+		expect((await answer(handler, { locals: member, body })).status).toBe(403);
+	});
 
 	it.each([
 		['merge', merge],
@@ -99,7 +78,7 @@ describe('admin people endpoints', () => {
 				json({ survivorId: 'x', mergedId: 1 }),
 				json({ csv: 1 })
 			])
-				expect((await call(handler, { locals: admin, body })).status, body).toBe(400);
+				expect((await answer(handler, { locals: admin, body })).status, body).toBe(400);
 		}
 	);
 
@@ -112,7 +91,7 @@ describe('admin people endpoints', () => {
 			displayName: 'Ana',
 			email: 'ana+2@example.org'
 		});
-		const refused = await call(merge, {
+		const refused = await answer(merge, {
 			locals: admin,
 			body: json({ survivorId: ana, mergedId: ana })
 		});
@@ -120,22 +99,20 @@ describe('admin people endpoints', () => {
 			status: 400,
 			body: { error: 'same_person', message: expect.any(String) }
 		});
-		const unknown = await call(merge, {
+		const unknown = await answer(merge, {
 			locals: admin,
 			body: json({ survivorId: ana, mergedId: newId() })
 		});
 		expect(unknown.status).toBe(404);
 
-		const listed = duplicatesAnswerSchema.parse(
-			(await call(duplicates, { locals: admin, method: 'GET' })).body
-		);
+		const listed = duplicatesAnswerSchema.parse((await answer(duplicates, { locals: admin })).body);
 		expect(listed.pairs.map((pair) => [pair.a.id, pair.b.id, pair.reasons])).toContainEqual([
 			ana,
 			ana2,
 			['email']
 		]);
 
-		const done = await call(merge, {
+		const done = await answer(merge, {
 			locals: admin,
 			body: json({ survivorId: ana, mergedId: ana2 })
 		});
@@ -146,33 +123,31 @@ describe('admin people endpoints', () => {
 			merged: { id: ana2, email: 'ana+2@example.org' },
 			mergedBy: { id: admin.person!.id, displayName: 'Admin' }
 		});
-		const again = await call(merge, {
+		const again = await answer(merge, {
 			locals: admin,
 			body: json({ survivorId: ana, mergedId: ana2 })
 		});
 		expect(again).toMatchObject({ status: 409, body: { error: 'merged_inactive' } });
 
-		const log = mergesAnswerSchema.parse(
-			(await call(merges, { locals: admin, method: 'GET' })).body
-		);
+		const log = mergesAnswerSchema.parse((await answer(merges, { locals: admin })).body);
 		expect(log.merges[0]).toEqual(entry);
 	});
 
 	it('imports from plain or gzip-compressed JSON, and says when the file is too large', async () => {
 		const body = json({ csv: 'email,name\nnew@example.org,New Person\nbad,Bad\n', apply: false });
-		const plain = await call(importCsv, { locals: admin, body });
+		const plain = await answer(importCsv, { locals: admin, body });
 		expect(plain.status).toBe(200);
 		const preview = importAnswerSchema.parse(plain.body);
 		expect(preview.counts).toMatchObject({ create: 1, error: 1 });
 
-		const compressed = await call(importCsv, {
+		const compressed = await answer(importCsv, {
 			locals: admin,
 			body: gzipSync(body),
 			headers: { 'content-encoding': 'gzip' }
 		});
 		expect(compressed).toEqual(plain);
 
-		const notGzip = await call(importCsv, {
+		const notGzip = await answer(importCsv, {
 			locals: admin,
 			body,
 			headers: { 'content-encoding': 'gzip' }
@@ -180,7 +155,7 @@ describe('admin people endpoints', () => {
 		expect(notGzip.status).toBe(400);
 
 		const huge = json({ csv: `email\n${'a'.repeat(9 * 1024 * 1024)}`, apply: false });
-		const tooLarge = await call(importCsv, {
+		const tooLarge = await answer(importCsv, {
 			locals: admin,
 			body: gzipSync(huge),
 			headers: { 'content-encoding': 'gzip' }
@@ -188,7 +163,7 @@ describe('admin people endpoints', () => {
 		expect(tooLarge).toMatchObject({ status: 413, body: { error: 'too_large' } });
 
 		// Over the file limit but within the body limit: the answer names the file's problem.
-		const large = await call(importCsv, {
+		const large = await answer(importCsv, {
 			locals: admin,
 			body: json({ csv: `email\n${'a'.repeat(3 * 1024 * 1024)}`, apply: false })
 		});
@@ -199,7 +174,7 @@ describe('admin people endpoints', () => {
 		});
 
 		const applied = importAnswerSchema.parse(
-			(await call(importCsv, { locals: admin, body: body.replace('false', 'true') })).body
+			(await answer(importCsv, { locals: admin, body: body.replace('false', 'true') })).body
 		);
 		expect(applied).toMatchObject({ applied: true, counts: { create: 1, error: 1 } });
 		expect(applied.rows[0].target?.email).toBe('new@example.org');

@@ -1,31 +1,17 @@
 /** The sync endpoints' edges: no session → 401, anything malformed → 400, never a 500. */
-import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { newId } from '$lib/domain/ids';
+import { callRoute, localsOf } from '$lib/server/testing/routes';
 import { POST as pull } from '../../../routes/api/sync/pull/+server';
 import { POST as push } from '../../../routes/api/sync/push/+server';
 
 /** Either endpoint; each is typed to its own route, so the spec only needs it callable. */
 type Handler = (event: never) => Response | Promise<Response>;
-const signedIn: App.Locals = {
-	person: { id: newId(), displayName: 'Ana', email: 'ana@example.org', roles: ['member'] },
-	sessionId: 'session'
-};
+const signedIn = localsOf({ personId: newId(), roles: ['member'] });
 
-/** Call an endpoint with just what it reads; return the HTTP status it ends with. */
+/** The HTTP status an endpoint ends with for `body`. */
 async function statusOf(handler: Handler, body: string, locals: App.Locals): Promise<number> {
-	const request = new Request('http://localhost/api/sync', {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body
-	});
-	try {
-		const response = await handler({ request, locals } as never);
-		return response.status;
-	} catch (failure) {
-		if (isHttpError(failure)) return failure.status;
-		throw failure;
-	}
+	return (await callRoute(handler, { url: '/api/sync', body, locals })).status;
 }
 
 describe.each([

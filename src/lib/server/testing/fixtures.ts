@@ -1,5 +1,4 @@
 /** Small builders for server specs: people to act as, pushed mutations with a sane clock. */
-import { isHttpError, json } from '@sveltejs/kit';
 import type { Actor } from '$lib/domain/actor';
 import type { Role } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
@@ -174,46 +173,4 @@ export async function pullAll(db: Database, actor: Actor, limit = 500): Promise<
 		cursor = page.cursor;
 	} while (page.more);
 	return all as PullChanges;
-}
-
-/** The request locals of `actor`'s session, or of nobody signed in. */
-export function localsOf(actor: Actor | null): App.Locals {
-	if (!actor) return { person: null, sessionId: null };
-	return {
-		person: { id: actor.personId, displayName: 'Someone', email: null, roles: [...actor.roles] },
-		sessionId: 'session'
-	};
-}
-
-type RouteHandler = (event: never) => Response | Promise<Response>;
-
-/**
- * Call a route handler as SvelteKit would, with the parts of the event handlers read (its URL,
- * with a query string, included); an HttpError thrown by the handler becomes its response.
- */
-export async function callRoute(
-	handler: RouteHandler,
-	call: { url: string; locals?: App.Locals; params?: Record<string, string>; body?: string }
-): Promise<Response> {
-	const url = new URL(call.url);
-	const request = new Request(url, {
-		method: call.body === undefined ? 'GET' : 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: call.body
-	});
-	const event = {
-		request,
-		url,
-		locals: call.locals ?? { person: null, sessionId: null },
-		params: call.params ?? {},
-		cookies: { get: () => undefined, set: () => {}, delete: () => {} },
-		setHeaders: () => {},
-		getClientAddress: () => '192.0.2.1'
-	};
-	try {
-		return await handler(event as never);
-	} catch (caught) {
-		if (isHttpError(caught)) return json(caught.body, { status: caught.status });
-		throw caught;
-	}
 }
