@@ -8,27 +8,29 @@ import { app } from './app.svelte';
  * rows behind the query change — in this tab, another tab, or by a sync. Create it while a
  * component initialises; it follows the signed-in person (their database and who they are).
  */
-export class LiveQuery<T> {
+export class LiveQuery<T, I = void> {
 	current = $state.raw<T | undefined>(undefined);
 
 	/**
-	 * `depends`: reactive values the query reads (a page size, a search), read here so the
-	 * query runs again when they change.
+	 * `input`: the reactive values the query depends on (a page size, a search), read here and
+	 * handed to the query, which runs again when they change. Meanwhile `current` keeps the
+	 * previous answer until the next arrives, so a list being searched or lengthened never
+	 * flashes empty; it is cleared only when no one is signed in.
 	 */
 	constructor(
-		query: (database: GatherDatabase, actor: Actor) => Promise<T>,
-		depends?: () => unknown
+		query: (database: GatherDatabase, actor: Actor, input: I) => Promise<T>,
+		input?: () => I
 	) {
 		$effect(() => {
-			depends?.();
+			const value = input?.() as I;
 			const database = app.database;
 			const actor = app.actor;
 			if (!database || !actor) {
 				this.current = undefined;
 				return;
 			}
-			const subscription = liveQuery(() => query(database, actor)).subscribe({
-				next: (value) => (this.current = value),
+			const subscription = liveQuery(() => query(database, actor, value)).subscribe({
+				next: (answer) => (this.current = answer),
 				error: (error: unknown) => console.error('liveQuery failed', error)
 			});
 			return () => subscription.unsubscribe();
