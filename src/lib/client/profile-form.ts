@@ -6,6 +6,10 @@
 import type { z } from 'zod';
 import {
 	DEFAULT_PRIVACY,
+	MAX_LANGUAGES,
+	MAX_LINKS,
+	MAX_TAG_LENGTH,
+	MAX_TAGS,
 	PRIVACY_FIELDS,
 	PROFILE_FIELDS,
 	tag as tagSchema,
@@ -56,11 +60,8 @@ export type FieldErrors = Partial<Record<ErrorKey, string>>;
 export type Outcome =
 	{ ok: true; changes: ProfileChanges | null } | { ok: false; errors: FieldErrors };
 
-/** Skills and interests each hold at most this many tags (the domain's limit). */
-export const MAX_TAGS = 30;
-export const MAX_TAG_LENGTH = 50;
-export const MAX_LINKS = 10;
-export const MAX_LANGUAGES = 20;
+/** The form stops adding at the domain's limits (its editors read them from here). */
+export { MAX_LANGUAGES, MAX_LINKS, MAX_TAG_LENGTH, MAX_TAGS };
 
 let rowCounter = 0;
 export function newLinkRow(label = '', url = ''): LinkRow {

@@ -110,9 +110,28 @@ export const timezoneSchema = z
 
 /** A BCP 47 language tag as people pick them: `es`, `pt-BR`, `zh-Hant`. */
 export const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/);
+/**
+ * A profile's limits: the schema below holds to them, and the profile editor and the CSV
+ * import say them before the schema has to.
+ */
+export const MAX_DISPLAY_NAME_LENGTH = 80;
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_PRONOUNS_LENGTH = 40;
+export const MAX_CITY_LENGTH = 100;
+/** Languages a person speaks. */
+export const MAX_LANGUAGES = 20;
+/** Skills, and interests, each. */
+export const MAX_TAGS = 30;
+export const MAX_TAG_LENGTH = 50;
+export const MAX_LINKS = 10;
+export const MAX_LINK_LABEL_LENGTH = 60;
+
 /** A short free-text tag (a skill, an interest). */
-export const tag = text().trim().min(1).max(50);
-export const profileLinkSchema = z.object({ label: text().trim().min(1).max(60), url: webLink });
+export const tag = text().trim().min(1).max(MAX_TAG_LENGTH);
+export const profileLinkSchema = z.object({
+	label: text().trim().min(1).max(MAX_LINK_LABEL_LENGTH),
+	url: webLink
+});
 export type ProfileLink = z.infer<typeof profileLinkSchema>;
 
 export const privacySchema = z
@@ -136,22 +155,22 @@ export type PersonStatus = (typeof PERSON_STATUS)[number];
  */
 export const personSchema = z.object({
 	id,
-	displayName: text().trim().min(1).max(80),
-	email: z.email().max(254).nullable(),
-	pronouns: text().trim().max(40).nullable(),
+	displayName: text().trim().min(1).max(MAX_DISPLAY_NAME_LENGTH),
+	email: z.email().max(MAX_EMAIL_LENGTH).nullable(),
+	pronouns: text().trim().max(MAX_PRONOUNS_LENGTH).nullable(),
 	bio: text().max(2000).nullable(),
 	avatar: avatarSchema.nullable(),
-	city: text().trim().max(100).nullable(),
+	city: text().trim().max(MAX_CITY_LENGTH).nullable(),
 	/** ISO 3166-1 alpha-2, upper case. */
 	country: z
 		.string()
 		.regex(/^[A-Z]{2}$/)
 		.nullable(),
 	timezone: timezoneSchema.nullable(),
-	languages: z.array(languageTag).max(20),
-	skills: z.array(tag).max(30),
-	interests: z.array(tag).max(30),
-	links: z.array(profileLinkSchema).max(10),
+	languages: z.array(languageTag).max(MAX_LANGUAGES),
+	skills: z.array(tag).max(MAX_TAGS),
+	interests: z.array(tag).max(MAX_TAGS),
+	links: z.array(profileLinkSchema).max(MAX_LINKS),
 	areas: z.array(z.enum(AREAS)).max(AREAS.length),
 	privacy: privacySchema,
 	roles: z.array(z.enum(ROLES)),

@@ -6,7 +6,16 @@
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { COUNTRY_CODES } from '$lib/domain/countries';
-import { languageTag } from '$lib/domain/entities';
+import {
+	languageTag,
+	MAX_CITY_LENGTH,
+	MAX_DISPLAY_NAME_LENGTH,
+	MAX_EMAIL_LENGTH,
+	MAX_LANGUAGES,
+	MAX_PRONOUNS_LENGTH,
+	MAX_TAG_LENGTH,
+	MAX_TAGS
+} from '$lib/domain/entities';
 import {
 	IMPORT_MAX_BYTES,
 	IMPORT_MAX_ROWS,
@@ -42,10 +51,12 @@ const HEADER_ALIASES: Record<string, ImportColumn> = {
 };
 
 /** The longest value each text column takes (the profile's own limits). */
-const MAX_LENGTH = { email: 254, displayName: 80, pronouns: 40, city: 100 } as const;
-const MAX_LANGUAGES = 20;
-const MAX_SKILLS = 30;
-const MAX_SKILL_LENGTH = 50;
+const MAX_LENGTH = {
+	email: MAX_EMAIL_LENGTH,
+	displayName: MAX_DISPLAY_NAME_LENGTH,
+	pronouns: MAX_PRONOUNS_LENGTH,
+	city: MAX_CITY_LENGTH
+} as const;
 
 /** What a valid row sets; null where the cell is empty or the column absent. */
 export interface RowValues {
@@ -196,9 +207,9 @@ function checkRow(row: number, cells: Map<ImportColumn, string>): CsvRow {
 
 	const skillsCell = cell('skills');
 	const skills = skillsCell === null ? null : listOf(skillsCell);
-	if (skills?.some((skill) => skill.length > MAX_SKILL_LENGTH))
-		error('too_long', 'skills', { limit: MAX_SKILL_LENGTH });
-	if (skills && skills.length > MAX_SKILLS) error('too_many', 'skills', { limit: MAX_SKILLS });
+	if (skills?.some((skill) => skill.length > MAX_TAG_LENGTH))
+		error('too_long', 'skills', { limit: MAX_TAG_LENGTH });
+	if (skills && skills.length > MAX_TAGS) error('too_many', 'skills', { limit: MAX_TAGS });
 
 	return {
 		row,
