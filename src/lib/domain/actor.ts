@@ -5,3 +5,8 @@ export interface Actor {
 	personId: string;
 	roles: readonly Role[];
 }
+
+/** What a signed-in person (as their session names them: id and roles) acts as. */
+export function actorOfPerson(person: { id: string; roles: readonly Role[] }): Actor {
+	return { personId: person.id, roles: person.roles };
+}

@@ -1,6 +1,7 @@
 import { error, json } from '@sveltejs/kit';
 import { z } from 'zod';
-import type { Actor } from '$lib/domain/actor';
+import { actorOfPerson, type Actor } from '$lib/domain/actor';
+import type { SessionPerson } from '$lib/domain/auth-api';
 import type { ApiError } from '$lib/domain/sync-protocol';
 
 /** Largest JSON body any endpoint accepts (a full push batch fits well within it). */
@@ -47,8 +48,18 @@ export async function readBody<Schema extends z.ZodType>(
 	return parsed.data;
 }
 
+/** The acting person of a request, or null when nobody is signed in. */
+export function actorOf(locals: App.Locals): Actor | null {
+	return locals.person && actorOfPerson(locals.person);
+}
+
+/** The signed-in person of a request that needs a session; 401 without one. */
+export function requirePerson(locals: App.Locals): SessionPerson {
+	if (!locals.person) error(401, { message: 'Sign in to continue' });
+	return locals.person;
+}
+
 /** The acting person of a request that needs a session; 401 without one. */
 export function requireActor(locals: App.Locals): Actor {
-	if (!locals.person) error(401, { message: 'Sign in to continue' });
-	return { personId: locals.person.id, roles: locals.person.roles };
+	return actorOfPerson(requirePerson(locals));
 }

@@ -4,7 +4,7 @@
  * mutation registry.
  */
 import { liveQuery } from 'dexie';
-import type { Actor } from '$lib/domain/actor';
+import { actorOfPerson, type Actor } from '$lib/domain/actor';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { fetchMe, signOut as endSession } from '../auth';
@@ -69,7 +69,7 @@ class AppState {
 		return this.#report.failure === 'unauthorized';
 	}
 	get actor(): Actor | null {
-		return this.#person ? { personId: this.#person.id, roles: this.#person.roles } : null;
+		return this.#person && actorOfPerson(this.#person);
 	}
 
 	/** Open the remembered account; then ask the server whether the session still holds. */
@@ -233,7 +233,7 @@ class AppState {
 		});
 		const engine = new SyncEngine(
 			database,
-			{ personId: person.id, roles: person.roles },
+			actorOfPerson(person),
 			httpTransport,
 			(report) => (this.#report = report),
 			{ changes: eventSourceFeed('/api/sync/changes') }

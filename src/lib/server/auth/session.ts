@@ -4,7 +4,7 @@
  * the load balancer can read any session.
  */
 import { createHash } from 'node:crypto';
-import { error, type Cookies } from '@sveltejs/kit';
+import type { Cookies } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { dev } from '$app/environment';
 import { knownRoles } from '$lib/domain/entities';
@@ -152,10 +152,4 @@ export async function destroyAllSessions(
 		.returning({ id: sessions.id });
 	clearSessionCookie(cookies);
 	return ended.length;
-}
-
-/** The signed-in person of a request that needs a session; 401 without one. */
-export function requirePerson(locals: App.Locals): SessionPerson {
-	if (!locals.person) error(401, { message: 'Sign in to continue' });
-	return locals.person;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canSearchDirectory } from '$lib/domain/permissions';
 import { openDatabase } from '$lib/server/db';
 import { directoryRequestSchema, searchDirectory } from '$lib/server/directory';
-import { jsonError, privateJson } from '$lib/server/http';
+import { actorOf, jsonError, privateJson } from '$lib/server/http';
 import type { RequestHandler } from './$types';
 
 /**
@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
  * community directory, each person as the signed-in viewer may see them (server/directory.ts).
  */
 export const GET: RequestHandler = async ({ url, locals }) => {
-	const actor = locals.person ? { personId: locals.person.id, roles: locals.person.roles } : null;
+	const actor = actorOf(locals);
 	if (!canSearchDirectory(actor)) return jsonError(401, 'unauthorized', 'Sign in to continue');
 	const parsed = directoryRequestSchema.safeParse(Object.fromEntries(url.searchParams));
 	if (!parsed.success) return jsonError(400, 'invalid', z.prettifyError(parsed.error));

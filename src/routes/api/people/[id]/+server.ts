@@ -1,7 +1,7 @@
 import type { RequestHandler } from './$types';
 import type { PersonResponse } from '$lib/domain/people-api';
 import { openDatabase } from '$lib/server/db';
-import { jsonError, privateJson } from '$lib/server/http';
+import { actorOf, jsonError, privateJson } from '$lib/server/http';
 import { lookUpPerson } from '$lib/server/profiles';
 
 /**
@@ -10,7 +10,7 @@ import { lookUpPerson } from '$lib/server/profiles';
  * `mergedInto`), for the caller to follow.
  */
 export const GET: RequestHandler = async ({ params, locals }) => {
-	const viewer = locals.person ? { personId: locals.person.id, roles: locals.person.roles } : null;
+	const viewer = actorOf(locals);
 	const found = await lookUpPerson(await openDatabase(), params.id, viewer);
 	if (found.kind === 'malformed') return jsonError(400, 'invalid_id', 'Not a person id');
 	if (found.kind === 'hidden') return jsonError(404, 'not_found', 'No such person');

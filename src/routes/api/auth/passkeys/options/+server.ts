@@ -1,10 +1,9 @@
 import type { RequestHandler } from './$types';
 import { addPasskeyStartSchema } from '$lib/domain/auth-api';
 import { openDatabase } from '$lib/server/db';
-import { readBody } from '$lib/server/http';
+import { readBody, requirePerson } from '$lib/server/http';
 import { authResponse } from '$lib/server/auth/failure';
 import { startAddPasskey } from '$lib/server/auth/passkeys';
-import { requirePerson } from '$lib/server/auth/session';
 
 /** Registration options for one more passkey of the signed-in person. */
 export const POST: RequestHandler = async ({ request, cookies, url, locals }) => {
