@@ -14,11 +14,11 @@ import {
 	type ImportRow
 } from '$lib/domain/people-admin';
 import type { Database, Transaction } from '$lib/server/db';
+import { resolvePerson } from '$lib/server/db/person-ids';
 import { people, personMerges } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { notifyVersion } from '$lib/server/sync/changes';
 import { readPeopleCsv, type RowValues } from './csv';
-import { resolvePersonId } from './merge';
 import { normaliseEmail, normalisedEmailSql } from './normalise';
 
 type Reader = Database | Transaction;
@@ -96,10 +96,10 @@ async function formerMailboxes(db: Reader, mailboxes: string[]): Promise<Map<str
 		.orderBy(personMerges.createdAt);
 	for (const { mergedId, email } of merged) {
 		const mailbox = normaliseEmail(email);
-		const survivorId = await resolvePersonId(db, mergedId);
-		if (found.has(mailbox) || survivorId === null) continue;
-		const [survivor] = await db.select(personColumns).from(people).where(eq(people.id, survivorId));
-		if (survivor?.status === 'active') found.set(mailbox, survivor);
+		const survivor = await resolvePerson(db, mergedId);
+		if (found.has(mailbox) || survivor?.status !== 'active') continue;
+		const [row] = await db.select(personColumns).from(people).where(eq(people.id, survivor.id));
+		if (row) found.set(mailbox, row);
 	}
 	return found;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '$lib/domain/ids';
 import { pullResponseSchema } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
+import { resolvePerson } from '$lib/server/db/person-ids';
 import {
 	awards,
 	checkIns,
@@ -36,7 +37,7 @@ import {
 	addPersonWithProfile
 } from '$lib/server/testing/fixtures';
 import { deleteAccount } from './account';
-import { listMerges, mergePeople, MergeRefused, resolvePersonId } from './merge';
+import { listMerges, mergePeople, MergeRefused } from './merge';
 import {
 	addAward,
 	addCheckIn,
@@ -391,10 +392,11 @@ describe('mergePeople', () => {
 		});
 
 		// Old ids resolve to the survivor, the earlier duplicate too (one hop).
-		expect(await resolvePersonId(db, merged)).toBe(survivor);
-		expect(await resolvePersonId(db, older)).toBe(survivor);
-		expect(await resolvePersonId(db, survivor)).toBe(survivor);
-		expect(await resolvePersonId(db, newId())).toBeNull();
+		const active = { id: survivor, status: 'active' };
+		expect(await resolvePerson(db, merged)).toEqual(active);
+		expect(await resolvePerson(db, older)).toEqual(active);
+		expect(await resolvePerson(db, survivor)).toEqual(active);
+		expect(await resolvePerson(db, newId())).toBeNull();
 		const [olderRow] = await db.select().from(people).where(eq(people.id, older));
 		expect(olderRow.mergedInto).toBe(survivor);
 

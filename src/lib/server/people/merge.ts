@@ -4,7 +4,7 @@
  * already had are folded by the domain's conflict rules; every row whose key changed or that
  * was folded away is recorded as deleted, so devices drop their old copies, and every row that
  * changed is re-stamped, so devices pull the new ones. The merged person stays as an empty
- * `merged` row pointing at the survivor: old ids still resolve (resolvePersonId).
+ * `merged` row pointing at the survivor: old ids still resolve (resolvePerson in db/person-ids.ts).
  */
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -53,27 +53,6 @@ export class MergeRefused extends Error {
 		super(reason);
 		this.name = 'MergeRefused';
 	}
-}
-
-/** Merge chains are one hop (merge refuses merged survivors); the bound only stops a cycle. */
-const MAX_HOPS = 20;
-
-/**
- * The person an id stands for today: itself, or (for a merged person) the person it was merged
- * into, followed to the end. Null for an unknown id.
- */
-export async function resolvePersonId(db: Reader, id: string): Promise<string | null> {
-	let current = id;
-	for (let hop = 0; hop < MAX_HOPS; hop++) {
-		const [row] = await db
-			.select({ status: people.status, mergedInto: people.mergedInto })
-			.from(people)
-			.where(eq(people.id, current));
-		if (!row) return null;
-		if (row.status !== 'merged' || row.mergedInto === null) return current;
-		current = row.mergedInto;
-	}
-	return null;
 }
 
 /** Profile fields copied to the survivor when theirs is empty (the display name never is). */
