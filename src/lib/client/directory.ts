@@ -25,6 +25,7 @@ import {
 	type DirectoryFilters
 } from '$lib/domain/directory';
 import type { Group, Person } from '$lib/domain/entities';
+import { isListed } from '$lib/domain/privacy';
 import type { GatherDatabase } from './db';
 
 /** The page size of the directory screen; "show more" asks for this many more. */
@@ -52,7 +53,7 @@ export function sortNameOf(displayName: string): string {
 
 /** A person's entry, or null when they are not listed (merged, deleted). */
 export function entryOf(person: Person): DirectoryEntry | null {
-	if (person.status !== 'active') return null;
+	if (!isListed(person)) return null;
 	const words = searchWords([person.city ?? '', ...person.skills, ...person.interests].join(' '));
 	const facets = [
 		...person.skills.map((skill) => `skill:${foldText(skill)}`),

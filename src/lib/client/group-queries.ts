@@ -4,6 +4,7 @@
  */
 import { foldText } from '$lib/domain/directory';
 import type { Group, GroupKind, Membership, Person } from '$lib/domain/entities';
+import { isListed } from '$lib/domain/privacy';
 import type { GatherDatabase } from './db';
 
 /** Where I stand in a group. */
@@ -152,7 +153,7 @@ export async function peopleNamed(
 	const found = await db.people
 		.filter(
 			(person) =>
-				person.status === 'active' &&
+				isListed(person) &&
 				!except.has(person.id) &&
 				foldText(person.displayName ?? '').includes(needle)
 		)
@@ -168,9 +169,7 @@ export async function peopleWithRoles(
 	limit: number
 ): Promise<Person[]> {
 	const found = await db.people
-		.filter(
-			(person) => person.status === 'active' && person.roles.some((role) => role !== 'member')
-		)
+		.filter((person) => isListed(person) && person.roles.some((role) => role !== 'member'))
 		.toArray();
 	const collator = new Intl.Collator(locale);
 	return found.sort((a, b) => collator.compare(a.displayName, b.displayName)).slice(0, limit);

@@ -76,8 +76,3 @@ export function canManagePeople(actor: Actor | null): boolean {
 export function canSearchDirectory(actor: Actor | null): actor is Actor {
 	return actor !== null;
 }
-
-/** Export and deletion of an account: the person themself only. */
-export function canManageOwnData(actor: Actor | null, personId: string): boolean {
-	return actor !== null && actor.personId === personId;
-}
