@@ -6,14 +6,18 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
-import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
-import type { SaveGroupArgs } from '$lib/domain/mutations';
 import { pullResponseSchema, type PullResponse } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
 import { groups, memberships, people, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addGroup, addMembership, addPerson } from '$lib/server/testing/fixtures';
+import {
+	addGroup,
+	addMembership,
+	addPerson,
+	clock,
+	groupSaveArgs
+} from '$lib/server/testing/fixtures';
 import { handlePull } from './pull';
 import { handlePush } from './push';
 
@@ -51,7 +55,7 @@ function device(initial: Actor) {
 						mutationId: id,
 						name,
 						args,
-						hlc: encodeHlc({ millis, counter: 0, node: 'groups' })
+						hlc: clock(millis)
 					}
 				]
 			});
@@ -90,22 +94,6 @@ async function membershipOf(groupId: string, personId: string) {
 		.from(memberships)
 		.where(and(eq(memberships.groupId, groupId), eq(memberships.personId, personId)));
 	return row;
-}
-
-function groupArgs(overrides: Partial<SaveGroupArgs> = {}): SaveGroupArgs {
-	const id = newId();
-	return {
-		id,
-		kind: 'team',
-		slug: `team-${id.slice(-12)}`,
-		name: 'Web compatibility',
-		description: 'Sites that break in one browser.',
-		policy: 'open',
-		area: null,
-		country: null,
-		archived: false,
-		...overrides
-	};
 }
 
 describe('group.join', () => {
@@ -455,14 +443,14 @@ describe('group.save', () => {
 	it('is refused to everyone but admins', async () => {
 		for (const roles of [['member'], ['member', 'organizer', 'moderator', 'mentor']] as const) {
 			const actor = await addPerson(handle.db, [...roles]);
-			const args = groupArgs();
+			const args = groupSaveArgs();
 			expect(await device(actor).push('group.save', args)).toBe('forbidden');
 			expect(await handle.db.select().from(groups).where(eq(groups.id, args.id))).toEqual([]);
 		}
 	});
 
 	it('creates and edits a group; every member receives it', async () => {
-		const args = groupArgs({ kind: 'region', country: 'AR', policy: 'request' });
+		const args = groupSaveArgs({ kind: 'region', country: 'AR', policy: 'request' });
 		const desk = device(admin);
 		expect(await desk.push('group.save', args)).toBeNull();
 		const watcher = device(await addPerson(handle.db));
@@ -478,10 +466,10 @@ describe('group.save', () => {
 	});
 
 	it('refuses a slug another group has as invalid, not as a server error', async () => {
-		const first = groupArgs();
+		const first = groupSaveArgs();
 		const desk = device(admin);
 		expect(await desk.push('group.save', first)).toBeNull();
-		const second = groupArgs({ slug: first.slug });
+		const second = groupSaveArgs({ slug: first.slug });
 		expect(await desk.push('group.save', second)).toBe('invalid');
 		expect(await handle.db.select().from(groups).where(eq(groups.id, second.id))).toEqual([]);
 		// The same group keeps its own slug when edited.
@@ -490,10 +478,12 @@ describe('group.save', () => {
 
 	it('refuses a bad slug and an area group without its area', async () => {
 		const desk = device(admin);
-		expect(await desk.push('group.save', groupArgs({ slug: 'Not A Slug' }))).toBe('invalid');
-		expect(await desk.push('group.save', groupArgs({ kind: 'area', area: null }))).toBe('invalid');
+		expect(await desk.push('group.save', groupSaveArgs({ slug: 'Not A Slug' }))).toBe('invalid');
+		expect(await desk.push('group.save', groupSaveArgs({ kind: 'area', area: null }))).toBe(
+			'invalid'
+		);
 		expect(
-			await desk.push('group.save', groupArgs({ kind: 'area', area: 'localization' }))
+			await desk.push('group.save', groupSaveArgs({ kind: 'area', area: 'localization' }))
 		).toBeNull();
 	});
 });
