@@ -5,28 +5,13 @@
  * phone size.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { setLocaleCookie, waitForServiceWorker, type GatherWindow } from './support';
+import { setLocaleCookie, signInAs, waitForServiceWorker, type GatherWindow } from './support';
 
 const shots = (name: string, locale: string) => `test-results/screenshots/${name}-${locale}.png`;
 
 /** The names on the result cards, in order. */
 function resultNames(page: Page) {
 	return page.getByTestId('directory-person').locator('.name bdi');
-}
-
-/**
- * Sign in as a seeded person through the test-only endpoint. (support.ts signInAs can land on
- * /welcome: the first load sees no remembered account before it learns of the session.)
- */
-async function signInAsSeeded(page: Page, email: string) {
-	const response = await page.request.post('/api/test/signin', { data: { email } });
-	expect(response.ok()).toBe(true);
-	await page.goto('/');
-	await expect
-		.poll(() => page.evaluate(() => (window as unknown as GatherWindow).__gather?.person?.email))
-		.toBe(email);
-	await page.goto('/');
-	await expect(page.getByTestId('log-cta')).toBeVisible();
 }
 
 async function search(page: Page, text: string) {
@@ -38,7 +23,7 @@ for (const locale of ['en', 'ar'] as const) {
 		const phone = await browser.newContext();
 		await setLocaleCookie(phone, baseURL!, locale);
 		const page = await phone.newPage();
-		await signInAsSeeded(page, 'kenji@example.org');
+		await signInAs(page, 'kenji@example.org');
 		await waitForServiceWorker(page);
 		// Every seeded person has arrived on the device.
 		await expect
