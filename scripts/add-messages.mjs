@@ -5,6 +5,8 @@
  * Refuses a key that lacks a locale, so every locale file keeps every key. Several people (or
  * helpers) can run it at once: it takes an exclusive lock on messages/ while it writes.
  *   node scripts/add-messages.mjs new-keys.json
+ * Or remove messages no code uses any more (src/lib/domain/messages.spec.ts finds them):
+ *   node scripts/add-messages.mjs --remove key_one key_two
  */
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,12 +14,15 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const settings = JSON.parse(readFileSync(path.join(root, 'project.inlang/settings.json'), 'utf8'));
 const locales = settings.locales;
-const [file] = process.argv.slice(2);
-if (!file) {
-	console.error('usage: node scripts/add-messages.mjs <messages.json>');
+const args = process.argv.slice(2);
+const removing = args[0] === '--remove';
+const removals = removing ? args.slice(1) : [];
+const [file] = removing ? [] : args;
+if (removing ? removals.length === 0 : !file) {
+	console.error('usage: node scripts/add-messages.mjs <messages.json> | --remove <key>…');
 	process.exit(2);
 }
-const additions = JSON.parse(readFileSync(file, 'utf8'));
+const additions = file ? JSON.parse(readFileSync(file, 'utf8')) : {};
 for (const [key, byLocale] of Object.entries(additions)) {
 	if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`bad key ${key}: use snake_case`);
 	const missing = locales.filter((locale) => typeof byLocale[locale] !== 'string');
@@ -36,13 +41,24 @@ for (let tries = 0; ; tries++) {
 	}
 }
 try {
-	for (const locale of locales) {
+	// Every file is read and changed before any is written: a refusal leaves them all as they were.
+	const files = locales.map((locale) => {
 		const target = path.join(root, `messages/${locale}.json`);
 		const messages = JSON.parse(readFileSync(target, 'utf8'));
 		for (const [key, byLocale] of Object.entries(additions)) messages[key] = byLocale[locale];
+		for (const key of removals) {
+			if (!(key in messages)) throw new Error(`${key} is not in ${locale}.json`);
+			delete messages[key];
+		}
+		return { target, messages };
+	});
+	for (const { target, messages } of files)
 		writeFileSync(target, `${JSON.stringify(messages, null, '\t')}\n`);
-	}
 } finally {
 	rmdirSync(lock);
 }
-console.log(`${Object.keys(additions).length} messages in ${locales.length} locales`);
+console.log(
+	removing
+		? `${removals.length} messages removed from ${locales.length} locales`
+		: `${Object.keys(additions).length} messages in ${locales.length} locales`
+);
