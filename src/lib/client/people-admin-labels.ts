@@ -153,6 +153,3 @@ export function rowErrorLabel(error: ImportRowError): string {
 export function formatPercent(ratio: number): string {
 	return new Intl.NumberFormat(getLocale(), { style: 'percent' }).format(ratio);
 }
-
-/** Still imported from here by intl-names.ts and EmailLinkSignIn.svelte; its home is bidi.ts. */
-export { isolate } from './bidi';
