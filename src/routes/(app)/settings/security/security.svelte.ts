@@ -6,7 +6,6 @@
 import {
 	AuthError,
 	addPasskey,
-	authErrorMessage,
 	listPasskeys,
 	regenerateRecoveryCodes,
 	renamePasskey,
@@ -85,37 +84,5 @@ export class SecurityState {
 	/** Revoked from another device meanwhile: show the list as it is now. */
 	async #reloadWhenGone(failure: unknown) {
 		if (failure instanceof AuthError && failure.code === 'not_found') await this.load();
-	}
-}
-
-/** One action of a section: busy while it runs, and what went wrong, in words, if it failed. */
-export class Attempt {
-	#busy = $state(false);
-	#failure = $state<string | null>(null);
-
-	get busy() {
-		return this.#busy;
-	}
-	get failure() {
-		return this.#failure;
-	}
-
-	/** Run the action; false when it failed (its failure is then shown). */
-	async run(action: () => Promise<unknown>): Promise<boolean> {
-		this.#failure = null;
-		this.#busy = true;
-		try {
-			await action();
-			return true;
-		} catch (error) {
-			this.#failure = authErrorMessage(error);
-			return false;
-		} finally {
-			this.#busy = false;
-		}
-	}
-
-	clear(): void {
-		this.#failure = null;
 	}
 }
