@@ -6,8 +6,6 @@
 import type { z } from 'zod';
 import {
 	DEFAULT_PRIVACY,
-	MAX_LANGUAGES,
-	MAX_LINKS,
 	MAX_TAG_LENGTH,
 	MAX_TAGS,
 	PRIVACY_FIELDS,
@@ -61,7 +59,6 @@ export type Outcome =
 	{ ok: true; changes: ProfileChanges | null } | { ok: false; errors: FieldErrors };
 
 /** The form stops adding at the domain's limits (its editors read them from here). */
-export { MAX_LANGUAGES, MAX_LINKS, MAX_TAG_LENGTH, MAX_TAGS };
 
 let rowCounter = 0;
 export function newLinkRow(label = '', url = ''): LinkRow {

@@ -118,6 +118,7 @@ export const MAX_DISPLAY_NAME_LENGTH = 80;
 export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PRONOUNS_LENGTH = 40;
 export const MAX_CITY_LENGTH = 100;
+export const MAX_BIO_LENGTH = 2000;
 /** Languages a person speaks. */
 export const MAX_LANGUAGES = 20;
 /** Skills, and interests, each. */
@@ -158,7 +159,7 @@ export const personSchema = z.object({
 	displayName: text().trim().min(1).max(MAX_DISPLAY_NAME_LENGTH),
 	email: z.email().max(MAX_EMAIL_LENGTH).nullable(),
 	pronouns: text().trim().max(MAX_PRONOUNS_LENGTH).nullable(),
-	bio: text().max(2000).nullable(),
+	bio: text().max(MAX_BIO_LENGTH).nullable(),
 	avatar: avatarSchema.nullable(),
 	city: text().trim().max(MAX_CITY_LENGTH).nullable(),
 	/** ISO 3166-1 alpha-2, upper case. */
