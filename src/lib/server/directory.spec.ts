@@ -1,5 +1,4 @@
 /** The directory on the server: what matches, in which order, and what privacy keeps out. */
-import { isHttpError } from '@sveltejs/kit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
@@ -10,6 +9,7 @@ import type { DatabaseHandle } from '$lib/server/db';
 import { people } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addGroup, addMembership, addPerson } from '$lib/server/testing/fixtures';
+import { callRoute } from '$lib/server/testing/routes';
 import { GET } from '../../routes/api/directory/+server';
 import { directoryRequestSchema, searchDirectory, type DirectoryPage } from './directory';
 
@@ -147,14 +147,7 @@ describe('GET /api/directory', () => {
 	};
 
 	async function statusOf(query: string, locals: App.Locals): Promise<number> {
-		const url = new URL(`http://localhost/api/directory?${query}`);
-		try {
-			const response = await GET({ url, locals } as never);
-			return response.status;
-		} catch (failure) {
-			if (isHttpError(failure)) return failure.status;
-			throw failure;
-		}
+		return (await callRoute(GET, { url: `/api/directory?${query}`, locals })).status;
 	}
 
 	it('answers 401 without a session', async () => {
