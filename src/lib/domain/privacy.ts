@@ -27,8 +27,16 @@ export function isListed(person: Pick<Person, 'status'>): boolean {
 	return person.status === 'active';
 }
 
-const EMPTY: { [Field in PrivacyField]: Person[Field] extends unknown[] ? [] : null } = {
-	displayName: null,
+type Emptied<Field extends PrivacyField> = Person[Field] extends unknown[] ? [] : null;
+
+/**
+ * Every personal field of a profile except the display name, emptied: what a viewer receives
+ * for a field they may not see, and what a merged or deleted person keeps.
+ */
+export const EMPTY_PERSONAL_FIELDS: {
+	[Field in Exclude<PrivacyField, 'displayName'>]: Emptied<Field>;
+} = {
+	email: null,
 	pronouns: null,
 	bio: null,
 	avatar: null,
@@ -39,8 +47,12 @@ const EMPTY: { [Field in PrivacyField]: Person[Field] extends unknown[] ? [] : n
 	skills: [],
 	interests: [],
 	links: [],
-	areas: [],
-	email: null
+	areas: []
+};
+
+const EMPTY: { [Field in PrivacyField]: Emptied<Field> } = {
+	displayName: null,
+	...EMPTY_PERSONAL_FIELDS
 };
 
 /**

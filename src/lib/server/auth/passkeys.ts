@@ -5,11 +5,9 @@
  */
 import {
 	generateRegistrationOptions,
-	verifyRegistrationResponse,
 	type PublicKeyCredentialCreationOptionsJSON,
 	type RegistrationResponseJSON
 } from '@simplewebauthn/server';
-import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Passkey, PasskeysAnswer, SessionPerson } from '$lib/domain/auth-api';
 import type { Database } from '$lib/server/db';
@@ -18,7 +16,7 @@ import { storeChallenge, takeChallenge } from './challenges';
 import { AuthFailure } from './failure';
 import { unusedRecoveryCodes } from './recovery-codes';
 import type { CookieJar } from './session';
-import { errorMessage, isUniqueViolation, relyingParty, userHandle } from './webauthn';
+import { isUniqueViolation, relyingParty, userHandle, verifyNewPasskey } from './webauthn';
 
 const passkeyColumns = {
 	id: credentials.id,
@@ -101,33 +99,11 @@ export async function finishAddPasskey(
 	if (!challenge || challenge.personId !== personId || challenge.email !== null) {
 		throw new AuthFailure('verification_failed', 'Adding the passkey took too long; try again');
 	}
-	const rp = relyingParty(url);
-	const verification = await verifyRegistrationResponse({
-		response,
-		expectedChallenge: challenge.challenge,
-		expectedOrigin: rp.origin,
-		expectedRPID: rp.id,
-		requireUserVerification: false
-	}).catch((cause: unknown) => {
-		throw new AuthFailure('verification_failed', errorMessage(cause));
-	});
-	if (!verification.verified) {
-		throw new AuthFailure('verification_failed', 'The passkey could not be verified');
-	}
-	const info = verification.registrationInfo;
+	const passkey = await verifyNewPasskey(challenge.challenge, url, response);
 	try {
 		const [row] = await db
 			.insert(credentials)
-			.values({
-				id: info.credential.id,
-				personId,
-				publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
-				counter: info.credential.counter,
-				transports: info.credential.transports ?? [],
-				deviceType: info.credentialDeviceType,
-				backedUp: info.credentialBackedUp,
-				name: name ?? null
-			})
+			.values({ ...passkey, personId, name: name ?? null })
 			.returning(passkeyColumns);
 		if (!row) throw new Error('passkey insert returned no row');
 		return toPasskey(row);

@@ -108,20 +108,22 @@ export interface SignedUp {
 	recoveryCodes: string[];
 }
 
-export async function finishSignUp(
-	db: Database,
-	cookies: CookieJar,
+/** A verified new passkey: the credentials row to store, but for its person. */
+export type NewPasskey = Omit<typeof credentials.$inferInsert, 'personId'>;
+
+/**
+ * Verify a registration (sign-up, or another passkey for a signed-in person) against its
+ * challenge; the credential to store. A passkey that does not verify is an AuthFailure.
+ */
+export async function verifyNewPasskey(
+	challenge: string,
 	url: URL,
 	response: RegistrationResponseJSON
-): Promise<SignedUp> {
-	const challenge = await takeChallenge(db, cookies, 'register');
-	if (!challenge?.personId || !challenge.displayName || !challenge.email) {
-		throw new AuthFailure('verification_failed', 'The sign-up took too long; please start again');
-	}
+): Promise<NewPasskey> {
 	const rp = relyingParty(url);
 	const verification = await verifyRegistrationResponse({
 		response,
-		expectedChallenge: challenge.challenge,
+		expectedChallenge: challenge,
 		expectedOrigin: rp.origin,
 		expectedRPID: rp.id,
 		// 'preferred' in the options: a passkey without user verification is still accepted.
@@ -133,6 +135,27 @@ export async function finishSignUp(
 		throw new AuthFailure('verification_failed', 'The passkey could not be verified');
 	}
 	const info = verification.registrationInfo;
+	return {
+		id: info.credential.id,
+		publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
+		counter: info.credential.counter,
+		transports: info.credential.transports ?? [],
+		deviceType: info.credentialDeviceType,
+		backedUp: info.credentialBackedUp
+	};
+}
+
+export async function finishSignUp(
+	db: Database,
+	cookies: CookieJar,
+	url: URL,
+	response: RegistrationResponseJSON
+): Promise<SignedUp> {
+	const challenge = await takeChallenge(db, cookies, 'register');
+	if (!challenge?.personId || !challenge.displayName || !challenge.email) {
+		throw new AuthFailure('verification_failed', 'The sign-up took too long; please start again');
+	}
+	const passkey = await verifyNewPasskey(challenge.challenge, url, response);
 	const person: SessionPerson = {
 		id: challenge.personId,
 		displayName: challenge.displayName,
@@ -148,16 +171,9 @@ export async function finishSignUp(
 				roles: person.roles,
 				version: await nextVersion(tx)
 			});
-			await tx.insert(credentials).values({
-				id: info.credential.id,
-				personId: person.id,
-				publicKey: isoBase64URL.fromBuffer(info.credential.publicKey),
-				counter: info.credential.counter,
-				transports: info.credential.transports ?? [],
-				deviceType: info.credentialDeviceType,
-				backedUp: info.credentialBackedUp,
-				lastUsedAt: new Date()
-			});
+			await tx
+				.insert(credentials)
+				.values({ ...passkey, personId: person.id, lastUsedAt: new Date() });
 			return {
 				session: await insertSession(tx, person.id),
 				recoveryCodes: await replaceRecoveryCodes(tx, person.id)

@@ -7,6 +7,7 @@
 import { and, count, eq, inArray, or, sql } from 'drizzle-orm';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { confirmsAccount, type DeleteAccountRefusal } from '$lib/domain/own-data';
+import { EMPTY_PERSONAL_FIELDS } from '$lib/domain/privacy';
 import type { Database, Transaction } from '$lib/server/db';
 import {
 	awards,
@@ -226,18 +227,7 @@ export async function exportPersonData(db: Database, personId: string, now = new
 /** The profile of a deleted person: every personal field empty. */
 const ERASED_PROFILE = {
 	displayName: DELETED_DISPLAY_NAME,
-	email: null,
-	pronouns: null,
-	bio: null,
-	avatar: null,
-	city: null,
-	country: null,
-	timezone: null,
-	languages: [],
-	skills: [],
-	interests: [],
-	links: [],
-	areas: [],
+	...EMPTY_PERSONAL_FIELDS,
 	privacy: DEFAULT_PRIVACY,
 	fieldClocks: {}
 };

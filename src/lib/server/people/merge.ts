@@ -17,6 +17,7 @@ import {
 	type PrivacyField
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
+import { EMPTY_PERSONAL_FIELDS } from '$lib/domain/privacy';
 import {
 	MERGE_COUNTS,
 	type MergeCounts,
@@ -61,18 +62,7 @@ const LIST_FIELDS = ['languages', 'skills', 'interests', 'links', 'areas'] as co
 
 /** What a merged person keeps: their name (for old references) and nothing else personal. */
 const CLEARED_PROFILE = {
-	email: null,
-	pronouns: null,
-	bio: null,
-	avatar: null,
-	city: null,
-	country: null,
-	timezone: null,
-	languages: [],
-	skills: [],
-	interests: [],
-	links: [],
-	areas: [],
+	...EMPTY_PERSONAL_FIELDS,
 	roles: ['member'],
 	fieldClocks: {}
 };
