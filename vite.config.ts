@@ -46,7 +46,7 @@ export default defineConfig({
 				},
 				workbox: {
 					globPatterns: [
-						'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest}',
+						'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,webmanifest,wasm}',
 						'prerendered/**/*.{html,json}'
 					],
 					// Every app route is rendered in the browser: offline, a navigation gets the shell.
@@ -55,7 +55,16 @@ export default defineConfig({
 					// (none is configured), so sync requests and the change feed's event stream go
 					// straight to the network, and offline they fail as the sync engine expects.
 					// /auth (email sign-in links) and /p (public profiles) are rendered by the server.
-					navigateFallbackDenylist: [/^\/api\//, /^\/auth\//, /^\/p\//],
+					// /e (public event pages, their .ics) and /events.ics (the calendar feed) too.
+					navigateFallbackDenylist: [
+						/^\/api\//,
+						/^\/auth\//,
+						/^\/p\//,
+						/^\/e\//,
+						/^\/events\.ics$/
+					],
+					// The barcode reader's WebAssembly (zxing-wasm, ~1.1 MB) works offline at the door.
+					maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
 					cleanupOutdatedCaches: true,
 					// Background Sync: asks open windows to sync when connectivity returns (a hint only).
 					importScripts: ['sw-sync.js']

@@ -42,6 +42,8 @@ export interface MetaValues {
 	hlc: string;
 	/** When the last full sync (push + pull) finished, ISO. */
 	lastSyncedAt: string;
+	/** The name the door gave this device ("Door 2"), recorded with each check-in it makes. */
+	deviceName: string;
 }
 export type MetaKey = keyof MetaValues;
 
@@ -84,6 +86,11 @@ export class GatherDatabase extends Dexie {
 		this.version(3).stores({
 			groups: 'id, slug, kind',
 			memberships: '[groupId+personId], personId, groupId'
+		});
+		// Events: the door's lookups (an event's registrations and check-ins, by event).
+		this.version(4).stores({
+			registrations: 'id, eventId, personId, [eventId+personId], [eventId+status]',
+			checkIns: '[eventId+personId], personId, eventId'
 		});
 		// Another tab deleted this database (its person signed out there): stay closed, so no
 		// query here silently creates an empty one again. That tab's sign-out reaches this one

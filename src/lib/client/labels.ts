@@ -32,7 +32,8 @@ export const activityLabels: Record<ActivityType, () => string> = {
 	wrote_post: m.activity_wrote_post,
 	tested: m.activity_tested,
 	designed: m.activity_designed,
-	other: m.activity_other
+	other: m.activity_other,
+	attended: m.activity_attended
 };
 
 export const reasonLabels: Record<RejectionReason, () => string> = {
@@ -41,7 +42,12 @@ export const reasonLabels: Record<RejectionReason, () => string> = {
 	conflict: m.reason_conflict,
 	not_found: m.reason_not_found,
 	unknown: m.reason_unknown,
-	clock: m.reason_clock
+	clock: m.reason_clock,
+	revoked: m.reason_revoked,
+	closed: m.reason_closed,
+	wrong_code: m.reason_wrong_code,
+	too_late: m.reason_too_late,
+	not_registered: m.reason_not_registered
 };
 
 /** What a queued or refused write was, by mutation name. */
@@ -49,6 +55,13 @@ export const mutationLabels: Record<MutationName, () => string> = {
 	'contribution.log': m.mutation_contribution_log,
 	'profile.update': m.mutation_profile_update,
 	'checkin.record': m.mutation_checkin_record,
+	'checkin.undo': m.mutation_checkin_undo,
+	'checkin.walkIn': m.mutation_checkin_walk_in,
+	'checkin.self': m.mutation_checkin_self,
+	'event.save': m.mutation_event_save,
+	'registration.create': m.mutation_registration_create,
+	'registration.cancel': m.mutation_registration_cancel,
+	'registration.revoke': m.mutation_registration_revoke,
 	'award.grant': m.mutation_award_grant,
 	'rejection.dismiss': m.mutation_rejection_dismiss,
 	'group.save': m.mutation_group_save,

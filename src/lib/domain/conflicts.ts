@@ -15,6 +15,7 @@ import {
 	PRIVACY_FIELDS,
 	PROFILE_FIELDS,
 	type Award,
+	type Admission,
 	type CheckIn,
 	type ClockedKey,
 	type Person,
@@ -22,15 +23,71 @@ import {
 	type ProfileField
 } from './entities';
 
-type CheckInFacts = Pick<CheckIn, 'checkedInAt' | 'deviceIds' | 'recordedBy'>;
+type CheckInFacts = Pick<CheckIn, 'checkedInAt' | 'deviceIds' | 'recordedBy' | 'admissions'>;
 
-/** Merge a recorded check-in into the existing one (or none). Commutative and idempotent. */
+/**
+ * Merge a recorded check-in into the existing one (or none). Commutative, associative and
+ * idempotent: the earliest admission sets the time and recorder, every device is kept, and
+ * each device keeps its own earliest admission (two devices = admitted twice).
+ */
 export function mergeCheckIn(existing: CheckInFacts | null, incoming: CheckInFacts): CheckInFacts {
 	const deviceIds = [...new Set([...(existing?.deviceIds ?? []), ...incoming.deviceIds])].sort();
 	const earliest = !existing || !earlierCheckIn(existing, incoming) ? incoming : existing;
 	// One spelling of the instant (UTC), whatever offset the device wrote it with.
 	const checkedInAt = new Date(earliest.checkedInAt).toISOString();
-	return { checkedInAt, recordedBy: earliest.recordedBy, deviceIds };
+	const admissions = mergeAdmissions([...(existing?.admissions ?? []), ...incoming.admissions]);
+	return { checkedInAt, recordedBy: earliest.recordedBy, deviceIds, admissions };
+}
+
+/** One admission per device, its earliest; ordered by time, then device. */
+function mergeAdmissions(all: readonly Admission[]): Admission[] {
+	const byDevice = new Map<string, Admission>();
+	for (const admission of all) {
+		const normal = { ...admission, at: new Date(admission.at).toISOString() };
+		const held = byDevice.get(admission.deviceId);
+		if (!held || earlierAdmission(normal, held)) byDevice.set(admission.deviceId, normal);
+	}
+	return [...byDevice.values()].sort((a, b) =>
+		earlierAdmission(a, b) ? -1 : earlierAdmission(b, a) ? 1 : 0
+	);
+}
+
+function earlierAdmission(a: Admission, b: Admission): boolean {
+	const at = Date.parse(a.at);
+	const bt = Date.parse(b.at);
+	if (at !== bt) return at < bt;
+	if (a.recordedBy !== b.recordedBy) return a.recordedBy < b.recordedBy;
+	if (a.deviceId !== b.deviceId) return a.deviceId < b.deviceId;
+	// The same device, recorder and instant: a total order, so the merge never depends on
+	// which copy arrived first.
+	return a.method + a.deviceName < b.method + b.deviceName;
+}
+
+/**
+ * A check-in without one device's admission (an undo at that door): null when nobody else
+ * admitted the person, else the time and recorder of the earliest admission left.
+ */
+export function withoutAdmission(checkIn: CheckInFacts, deviceId: string): CheckInFacts | null {
+	const admissions = checkIn.admissions.filter((admission) => admission.deviceId !== deviceId);
+	const [first] = admissions;
+	if (!first) return null;
+	return {
+		checkedInAt: first.at,
+		recordedBy: first.recordedBy,
+		deviceIds: checkIn.deviceIds.filter((id) => id !== deviceId),
+		admissions
+	};
+}
+
+/** The check-in facts one device's admission makes (what checkin.record and friends merge). */
+export function admissionFacts(admission: Admission): CheckInFacts {
+	const at = new Date(admission.at).toISOString();
+	return {
+		checkedInAt: at,
+		recordedBy: admission.recordedBy,
+		deviceIds: [admission.deviceId],
+		admissions: [{ ...admission, at }]
+	};
 }
 
 function earlierCheckIn(a: CheckInFacts, b: CheckInFacts): boolean {

@@ -227,46 +227,104 @@ export const membershipSchema = z.object({
 export type Membership = z.infer<typeof membershipSchema>;
 
 export const EVENT_VISIBILITY = ['public', 'community', 'invite'] as const;
+export type EventVisibility = (typeof EVENT_VISIBILITY)[number];
 
+export const MAX_EVENT_TITLE_LENGTH = 200;
+export const MAX_EVENT_DESCRIPTION_LENGTH = 10_000;
+export const MAX_VENUE_LENGTH = 300;
+export const MAX_ORGANIZERS = 20;
+export const MAX_DOOR_HELPERS = 50;
+export const MAX_DEVICE_NAME_LENGTH = 40;
+export const MAX_REPORT_NOTES_LENGTH = 10_000;
+
+/**
+ * An event. `organizerIds` run it (edit, check in, see the attendee list, report); `doorIds`
+ * are helpers who may only check people in. `publicKey` (Ed25519, base64url) verifies its
+ * tickets offline and `checkInCodeHash` its self check-in code (domain/self-check-in.ts);
+ * both are made by the server, so they are null until the event first synced.
+ * `checkInCode` itself reaches only the people who run the door (null for everyone else).
+ */
 export const eventSchema = z.object({
 	id,
-	title: text().trim().min(1).max(200),
-	description: text().max(10000),
+	title: text().trim().min(1).max(MAX_EVENT_TITLE_LENGTH),
+	description: text().max(MAX_EVENT_DESCRIPTION_LENGTH),
 	startsAt: timestamp,
 	endsAt: timestamp,
-	timezone: text().min(1).max(64),
-	venue: text().max(300).nullable(),
+	timezone: timezoneSchema,
+	/** The place's name ("Mozilla Community Space"). */
+	venue: text().max(MAX_VENUE_LENGTH).nullable(),
+	/** Its street address, for maps and the calendar file. */
+	address: text().max(MAX_VENUE_LENGTH).nullable(),
 	onlineLink: webLink.nullable(),
 	area: z.enum(AREAS).nullable(),
-	capacity: z.number().int().positive().nullable(),
+	capacity: z.number().int().positive().max(1_000_000).nullable(),
 	visibility: z.enum(EVENT_VISIBILITY),
-	organizerIds: z.array(id),
+	organizerIds: z.array(id).min(1).max(MAX_ORGANIZERS),
+	doorIds: z.array(id).max(MAX_DOOR_HELPERS),
 	cancelled: z.boolean(),
+	/** The organizer's report after the event (Reps' reporting). */
+	reportNotes: text().max(MAX_REPORT_NOTES_LENGTH),
+	photosLink: webLink.nullable(),
+	publicKey: z.string().max(100).nullable(),
+	checkInCode: z.string().max(20).nullable(),
+	checkInCodeHash: z.string().max(200).nullable(),
+	createdAt: timestamp,
 	version
 });
 export type GatherEvent = z.infer<typeof eventSchema>;
 
-export const REGISTRATION_STATUS = ['registered', 'waitlisted', 'cancelled'] as const;
+/**
+ * `registered` holds a seat and a ticket; `waitlisted` waits for one (promoted in order when
+ * a seat frees); `cancelled` by the attendee; `revoked` by an organizer. Cancelled and
+ * revoked registrations are the revocation list every door device holds.
+ */
+export const REGISTRATION_STATUS = ['registered', 'waitlisted', 'cancelled', 'revoked'] as const;
+export type RegistrationStatus = (typeof REGISTRATION_STATUS)[number];
 
-/** A registration is the ticket: its `ticketCode` is what the door scans. */
+/**
+ * A registration is the ticket. `ticketCode` is the signed QR payload (domain/tickets.ts),
+ * made by the server: null while waitlisted, cancelled or not yet synced. `walkIn`: registered
+ * at the door (by an organizer, or by the attendee's self check-in).
+ */
 export const registrationSchema = z.object({
 	id,
 	eventId: id,
 	personId: id,
 	status: z.enum(REGISTRATION_STATUS),
-	ticketCode: text().min(8).max(512),
+	ticketCode: z.string().min(8).max(512).nullable(),
+	walkIn: z.boolean(),
 	createdAt: timestamp,
 	version
 });
 export type Registration = z.infer<typeof registrationSchema>;
 
-/** One check-in per (event, person): the earliest time wins, every recording device is kept. */
+/** How a person came through the door. */
+export const ADMISSION_METHODS = ['scan', 'search', 'walk_in', 'self'] as const;
+export type AdmissionMethod = (typeof ADMISSION_METHODS)[number];
+
+/** One device letting a person in: who, where, when and how. */
+export const admissionSchema = z.object({
+	deviceId: id,
+	/** The name the door gave its device ("Door 2"); '' when none was given. */
+	deviceName: text().max(MAX_DEVICE_NAME_LENGTH),
+	recordedBy: id,
+	at: timestamp,
+	method: z.enum(ADMISSION_METHODS)
+});
+export type Admission = z.infer<typeof admissionSchema>;
+
+/**
+ * One check-in per (event, person): the earliest admission's time and recorder win, every
+ * recording device is kept (`deviceIds`), and `admissions` keeps each device's own (the
+ * earliest per device): two of them mean the person was admitted twice (the report lists it).
+ */
 export const checkInSchema = z.object({
 	eventId: id,
 	personId: id,
 	checkedInAt: timestamp,
 	deviceIds: z.array(id).min(1),
 	recordedBy: id,
+	admissions: z.array(admissionSchema),
 	version
 });
 export type CheckIn = z.infer<typeof checkInSchema>;
@@ -317,7 +375,12 @@ export const REJECTION_REASONS = [
 	'conflict',
 	'not_found',
 	'unknown',
-	'clock'
+	'clock',
+	'revoked',
+	'closed',
+	'wrong_code',
+	'too_late',
+	'not_registered'
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

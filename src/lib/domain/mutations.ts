@@ -9,6 +9,10 @@ import { z } from 'zod';
 import type { Actor } from './actor';
 import {
 	contributionDescription,
+	eventSchema,
+	MAX_DEVICE_NAME_LENGTH,
+	MAX_DISPLAY_NAME_LENGTH,
+	MAX_EMAIL_LENGTH,
 	groupSchema,
 	personSchema,
 	PRIVACY_FIELDS,
@@ -28,7 +32,8 @@ import {
 	canManageRoles
 } from './permissions';
 import { MutationRejected } from './rejection';
-import { ACTIVITY_TYPES, AREAS } from './taxonomy';
+import { isCheckInCodeShaped, normaliseCheckInCode } from './self-check-in';
+import { LOGGED_ACTIVITY_TYPES, AREAS } from './taxonomy';
 
 /** What an applier knows besides the arguments. */
 export interface MutationContext {
@@ -64,7 +69,7 @@ export function mutationTime(context: Pick<MutationContext, 'hlc'>): string {
 export const logContributionArgs = z.object({
 	id: z.uuid(),
 	area: z.enum(AREAS),
-	activityType: z.enum(ACTIVITY_TYPES),
+	activityType: z.enum(LOGGED_ACTIVITY_TYPES),
 	description: contributionDescription,
 	happenedOn: z.iso.date(),
 	link: webLink.nullable()
@@ -110,13 +115,83 @@ export const profileChanges = z
 export const updateProfileArgs = z.object({ personId: z.uuid(), changes: profileChanges });
 export type UpdateProfileArgs = z.infer<typeof updateProfileArgs>;
 
+const checkedInAt = z.iso.datetime({ offset: true });
+const deviceName = text().trim().max(MAX_DEVICE_NAME_LENGTH);
+
 export const recordCheckInArgs = z.object({
 	eventId: z.uuid(),
 	personId: z.uuid(),
 	/** When the door saw the person: the device's time, never later than the write itself. */
-	checkedInAt: z.iso.datetime({ offset: true })
+	checkedInAt,
+	/** The name the door gave this device ("Door 2"), shown when someone is admitted twice. */
+	deviceName,
+	method: z.enum(['scan', 'search'])
 });
 export type RecordCheckInArgs = z.infer<typeof recordCheckInArgs>;
+
+/** Undo this device's admission of a person, within UNDO_CHECK_IN_MS of it. */
+export const undoCheckInArgs = z.object({ eventId: z.uuid(), personId: z.uuid() });
+export type UndoCheckInArgs = z.infer<typeof undoCheckInArgs>;
+export const UNDO_CHECK_IN_MS = 5 * 60 * 1000;
+
+/**
+ * Someone registered and admitted at the door in one step: a new person (ids made on the
+ * device), their registration and their check-in. When the email already belongs to someone,
+ * the server lands it all on that person instead (the new id resolves to theirs).
+ */
+export const walkInArgs = z.object({
+	eventId: z.uuid(),
+	personId: z.uuid(),
+	registrationId: z.uuid(),
+	displayName: text().trim().min(1).max(MAX_DISPLAY_NAME_LENGTH),
+	email: z.email().max(MAX_EMAIL_LENGTH).nullable(),
+	checkedInAt,
+	deviceName
+});
+export type WalkInArgs = z.infer<typeof walkInArgs>;
+
+/**
+ * An attendee checks themselves in with the code shown at the venue. `registrationId` is used
+ * when they had none (a walk-in to a public or community event).
+ */
+export const selfCheckInArgs = z.object({
+	eventId: z.uuid(),
+	registrationId: z.uuid(),
+	code: z.string().max(20),
+	checkedInAt
+});
+export type SelfCheckInArgs = z.infer<typeof selfCheckInArgs>;
+
+/**
+ * An event as its organizer saves it: created, edited, cancelled (`cancelled`), reported on
+ * (`reportNotes`, `photosLink`); a duplicate is a new id with the fields copied. The server
+ * makes the key, code and createdAt.
+ */
+export const saveEventArgs = eventSchema
+	.omit({
+		publicKey: true,
+		checkInCode: true,
+		checkInCodeHash: true,
+		createdAt: true,
+		version: true
+	})
+	.refine((event) => Date.parse(event.endsAt) > Date.parse(event.startsAt), {
+		message: 'the event ends before it starts',
+		path: ['endsAt']
+	})
+	.refine((event) => event.venue !== null || event.onlineLink !== null, {
+		message: 'an event has a venue or an online link',
+		path: ['venue']
+	});
+export type SaveEventArgs = z.infer<typeof saveEventArgs>;
+
+/** Register a person for an event (themselves, or someone an organizer adds). */
+export const registerArgs = z.object({ id: z.uuid(), eventId: z.uuid(), personId: z.uuid() });
+export type RegisterArgs = z.infer<typeof registerArgs>;
+
+/** Cancel a registration (the attendee) or revoke its ticket (an organizer). */
+export const registrationRef = z.object({ eventId: z.uuid(), personId: z.uuid() });
+export type RegistrationRef = z.infer<typeof registrationRef>;
 
 export const grantAwardArgs = z.object({
 	badgeId: z.uuid(),
@@ -178,6 +253,48 @@ export const mutations = {
 			if (Date.parse(args.checkedInAt) > writtenAt(context))
 				throw new MutationRejected('invalid', 'checkedInAt after the write');
 		}
+	}),
+	'checkin.undo': define({
+		args: undoCheckInArgs,
+		// canCheckIn and the undo window need the event and the admission: the appliers decide.
+		authorize: () => true
+	}),
+	'checkin.walkIn': define({
+		args: walkInArgs,
+		authorize: () => true,
+		check(args, context) {
+			if (Date.parse(args.checkedInAt) > writtenAt(context))
+				throw new MutationRejected('invalid', 'checkedInAt after the write');
+		}
+	}),
+	'checkin.self': define({
+		args: selfCheckInArgs,
+		authorize: () => true,
+		check(args, context) {
+			if (Date.parse(args.checkedInAt) > writtenAt(context))
+				throw new MutationRejected('invalid', 'checkedInAt after the write');
+			if (!isCheckInCodeShaped(normaliseCheckInCode(args.code)))
+				throw new MutationRejected('wrong_code');
+		}
+	}),
+	'event.save': define({
+		args: saveEventArgs,
+		// A new event needs canCreateEvent, an existing one canManageEvent over its stored
+		// organizers: only the applier knows which it is.
+		authorize: () => true
+	}),
+	'registration.create': define({
+		args: registerArgs,
+		// The event's visibility and organizers decide (canRegister): read by the applier.
+		authorize: () => true
+	}),
+	'registration.cancel': define({
+		args: registrationRef,
+		authorize: () => true
+	}),
+	'registration.revoke': define({
+		args: registrationRef,
+		authorize: () => true
 	}),
 	'award.grant': define({
 		args: grantAwardArgs,

@@ -24,9 +24,46 @@ export function canEditProfile(actor: Actor | null, personId: string): boolean {
 	return actor !== null && (actor.personId === personId || hasRole(actor, 'admin'));
 }
 
-/** The door: an event's organizers (and admins) record check-ins. */
-export function canCheckIn(actor: Actor | null, organizerIds: readonly string[]): boolean {
-	return actor !== null && (organizerIds.includes(actor.personId) || hasRole(actor, 'admin'));
+type EventStaff = { organizerIds: readonly string[]; doorIds: readonly string[] };
+
+/**
+ * The door: an event's organizers, its door helpers (who may do nothing else) and admins
+ * record check-ins, undo them, register walk-ins and see the attendee list.
+ */
+export function canCheckIn(actor: Actor | null, event: EventStaff): boolean {
+	return (
+		actor !== null &&
+		(event.organizerIds.includes(actor.personId) ||
+			event.doorIds.includes(actor.personId) ||
+			hasRole(actor, 'admin'))
+	);
+}
+
+/** Organizers (Reps) and admins create events. */
+export function canCreateEvent(actor: Actor | null): actor is Actor {
+	return actor !== null && hasRole(actor, 'organizer');
+}
+
+/**
+ * An event's organizers (and admins) edit, cancel and report on it, revoke tickets and add
+ * people to it; door helpers do not.
+ */
+export function canManageEvent(actor: Actor | null, event: { organizerIds: readonly string[] }) {
+	return actor !== null && (event.organizerIds.includes(actor.personId) || hasRole(actor, 'admin'));
+}
+
+/**
+ * Registering someone for an event: people register themselves for public and community
+ * events; only its organizers add people to an invite-only one (or anyone to any event).
+ */
+export function canRegister(
+	actor: Actor | null,
+	event: { organizerIds: readonly string[]; visibility: string },
+	personId: string
+): boolean {
+	if (actor === null) return false;
+	if (canManageEvent(actor, event)) return true;
+	return actor.personId === personId && event.visibility !== 'invite';
 }
 
 /**

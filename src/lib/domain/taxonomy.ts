@@ -18,7 +18,8 @@ export const AREAS = [
 
 export type Area = (typeof AREAS)[number];
 
-export const ACTIVITY_TYPES = [
+/** What people log themselves (the log form's choices). */
+export const LOGGED_ACTIVITY_TYPES = [
 	'organized_event',
 	'gave_talk',
 	'translated',
@@ -33,4 +34,11 @@ export const ACTIVITY_TYPES = [
 	'other'
 ] as const;
 
+/**
+ * Every activity type: the logged ones, and `attended`, which the server records itself when
+ * someone is checked in at an event (and removes when the check-in is undone).
+ */
+export const ACTIVITY_TYPES = [...LOGGED_ACTIVITY_TYPES, 'attended'] as const;
+
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+export type LoggedActivityType = (typeof LOGGED_ACTIVITY_TYPES)[number];

@@ -28,6 +28,7 @@ import {
 	PERSON_STATUS,
 	REGISTRATION_STATUS,
 	REJECTION_REASONS,
+	type Admission,
 	type ClockedKey,
 	type Privacy,
 	type ProfileLink
@@ -208,6 +209,7 @@ export const events = pgTable(
 		endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
 		timezone: text('timezone').notNull(),
 		venue: text('venue'),
+		address: text('address'),
 		onlineLink: text('online_link'),
 		area: text('area'),
 		capacity: integer('capacity'),
@@ -216,7 +218,18 @@ export const events = pgTable(
 			.array()
 			.notNull()
 			.default(sql`'{}'::uuid[]`),
+		doorIds: uuid('door_ids')
+			.array()
+			.notNull()
+			.default(sql`'{}'::uuid[]`),
 		cancelled: boolean('cancelled').notNull().default(false),
+		reportNotes: text('report_notes').notNull().default(''),
+		photosLink: text('photos_link'),
+		/** Ed25519 public key (base64url) that verifies the event's tickets; the private half is in event_keys. */
+		publicKey: text('public_key'),
+		/** The self check-in code, and its PBKDF2 hash (domain/self-check-in.ts). */
+		checkInCode: text('check_in_code'),
+		checkInCodeHash: text('check_in_code_hash'),
 		createdAt: createdAt(),
 		version: version()
 	},
@@ -237,13 +250,16 @@ export const registrations = pgTable(
 			.notNull()
 			.references(() => people.id, { onDelete: 'cascade' }),
 		status: text('status', { enum: REGISTRATION_STATUS }).notNull(),
-		ticketCode: text('ticket_code').notNull(),
+		ticketCode: text('ticket_code'),
+		walkIn: boolean('walk_in').notNull().default(false),
 		createdAt: createdAt(),
 		version: version()
 	},
 	(table) => [
 		uniqueIndex('registrations_event_person_key').on(table.eventId, table.personId),
-		index('registrations_version_idx').on(table.version)
+		index('registrations_version_idx').on(table.version),
+		// Counting seats and promoting the waiting list in order.
+		index('registrations_event_status_idx').on(table.eventId, table.status, table.createdAt)
 	]
 );
 
@@ -259,6 +275,7 @@ export const checkIns = pgTable(
 		checkedInAt: timestamp('checked_in_at', { withTimezone: true }).notNull(),
 		deviceIds: uuid('device_ids').array().notNull(),
 		recordedBy: uuid('recorded_by').notNull(),
+		admissions: jsonb('admissions').$type<Admission[]>().notNull().default([]),
 		version: version()
 	},
 	(table) => [
@@ -266,6 +283,18 @@ export const checkIns = pgTable(
 		index('check_ins_version_idx').on(table.version)
 	]
 );
+
+/**
+ * Each event's Ed25519 private key (JWK `d`, base64url), made by the server when the event
+ * first arrives. Never synced, never sent: only the server signs tickets.
+ */
+export const eventKeys = pgTable('event_keys', {
+	eventId: uuid('event_id')
+		.primaryKey()
+		.references(() => events.id, { onDelete: 'cascade' }),
+	privateKey: text('private_key').notNull(),
+	createdAt: createdAt()
+});
 
 export const contributions = pgTable(
 	'contributions',

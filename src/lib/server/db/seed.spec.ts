@@ -37,7 +37,7 @@ describe('seedDatabase', () => {
 		expect(people.filter((row) => row.roles.includes('admin'))).toHaveLength(1);
 
 		const events = await db.select().from(schema.events);
-		for (const row of events) eventSchema.parse(toEvent(row));
+		for (const row of events) eventSchema.parse(toEvent(row, null));
 		const upcoming = events.find((row) => row.id === SEED_UPCOMING_EVENT_ID);
 		expect(upcoming && upcoming.startsAt.getTime() > Date.now()).toBe(true);
 

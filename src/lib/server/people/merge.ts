@@ -108,7 +108,7 @@ function fillProfile(survivor: PersonRow, merged: PersonRow) {
 	};
 }
 
-const REGISTRATION_RANK = { registered: 0, waitlisted: 1, cancelled: 2 } as const;
+const REGISTRATION_RANK = { registered: 0, waitlisted: 1, cancelled: 2, revoked: 3 } as const;
 
 /** One transaction's worth of moving: the ids, the version, and the counts so far. */
 interface Move {
@@ -197,7 +197,8 @@ async function moveCheckIns({ tx, survivorId, mergedId, version, moved }: Move) 
 	const facts = (row: typeof checkIns.$inferSelect) => ({
 		checkedInAt: row.checkedInAt.toISOString(),
 		recordedBy: row.recordedBy,
-		deviceIds: row.deviceIds
+		deviceIds: row.deviceIds,
+		admissions: row.admissions
 	});
 	for (const their of theirs) {
 		const our = ours.get(their.eventId);

@@ -130,7 +130,7 @@ function mappers(actor: Actor): Mappers {
 	return {
 		// A person the viewer may not see at all never arrives (filtered in readTable).
 		people: (row) => toPerson(row, actor) as Person,
-		events: toEvent,
+		events: (row) => toEvent(row, actor),
 		registrations: toRegistration,
 		checkIns: toCheckIn,
 		contributions: toContribution,

@@ -11,7 +11,7 @@ import type { Actor } from '$lib/domain/actor';
 import { decodeHlc, encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
-import { ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
+import { LOGGED_ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
 import type { Database, DatabaseHandle } from '$lib/server/db';
 import {
 	awards,
@@ -46,7 +46,7 @@ const intent = fc.oneof(
 		arbitrary: fc.record({
 			kind: fc.constant('contribution' as const),
 			area: fc.constantFrom(...AREAS),
-			activityType: fc.constantFrom(...ACTIVITY_TYPES),
+			activityType: fc.constantFrom(...LOGGED_ACTIVITY_TYPES),
 			daysAgo: fc.integer({ min: 0, max: 3 }),
 			withLink: fc.boolean(),
 			/** A blank description: refused as invalid. */

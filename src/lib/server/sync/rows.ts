@@ -19,6 +19,7 @@ import {
 	type RejectedMutation
 } from '$lib/domain/entities';
 import { audienceFor, viewOf } from '$lib/domain/privacy';
+import { canCheckIn } from '$lib/domain/permissions';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 import type * as schema from '$lib/server/db/schema';
 
@@ -87,7 +88,11 @@ export function toMembership(row: Row<'memberships'>): Membership {
 	};
 }
 
-export function toEvent(row: Row<'events'>): GatherEvent {
+/**
+ * A stored event as `viewer` may see it: the self check-in code only reaches the people who
+ * run its door (canCheckIn); everyone gets its hash and public key, to verify offline.
+ */
+export function toEvent(row: Row<'events'>, viewer: Actor | null): GatherEvent {
 	return {
 		id: row.id,
 		title: row.title,
@@ -96,12 +101,20 @@ export function toEvent(row: Row<'events'>): GatherEvent {
 		endsAt: row.endsAt.toISOString(),
 		timezone: row.timezone,
 		venue: row.venue,
+		address: row.address,
 		onlineLink: row.onlineLink,
 		area: row.area as Area | null,
 		capacity: row.capacity,
 		visibility: row.visibility,
 		organizerIds: row.organizerIds,
+		doorIds: row.doorIds,
 		cancelled: row.cancelled,
+		reportNotes: row.reportNotes,
+		photosLink: row.photosLink,
+		publicKey: row.publicKey,
+		checkInCode: canCheckIn(viewer, row) ? row.checkInCode : null,
+		checkInCodeHash: row.checkInCodeHash,
+		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};
 }
@@ -113,6 +126,7 @@ export function toRegistration(row: Row<'registrations'>): Registration {
 		personId: row.personId,
 		status: row.status,
 		ticketCode: row.ticketCode,
+		walkIn: row.walkIn,
 		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};
@@ -125,6 +139,7 @@ export function toCheckIn(row: Row<'checkIns'>): CheckIn {
 		checkedInAt: row.checkedInAt.toISOString(),
 		deviceIds: row.deviceIds,
 		recordedBy: row.recordedBy,
+		admissions: row.admissions,
 		version: row.version
 	};
 }

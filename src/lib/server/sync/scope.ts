@@ -2,8 +2,10 @@
  * What a person's devices may mirror: one SQL condition per synced table, applied by pull.
  * A person's own rows, every person (each field as privacy allows: rows.ts), the events they
  * can see (public, community, or invite-only ones they are registered for or run), badges,
- * groups and their memberships, and for organizers the attendee lists of the events they run
- * (the door works offline).
+ * groups and their memberships, and the attendee lists (registrations, check-ins) of the events
+ * whose door they run: organizers and door helpers, admins every event (the door works
+ * offline). When someone starts running an event's door, the event's applier re-stamps its
+ * attendee list so it reaches them (server/events/apply.ts).
  */
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/actor';
@@ -28,16 +30,22 @@ export type Scope = { [Table in SyncedTable]: SQL | undefined };
 export function scopeFor(tx: Transaction, actor: Actor): Scope {
 	const me = actor.personId;
 	const organizes = sql`${me}::uuid = any(${events.organizerIds})`;
+	const runsDoor = or(organizes, sql`${me}::uuid = any(${events.doorIds})`);
 	const myRegistrations = tx
 		.select({ eventId: registrations.eventId })
 		.from(registrations)
 		.where(eq(registrations.personId, me));
-	const visibleEvent = or(
-		inArray(events.visibility, ['public', 'community']),
-		organizes,
-		inArray(events.id, myRegistrations)
-	);
-	const eventsIRun = tx.select({ id: events.id }).from(events).where(organizes);
+	const visibleEvent = hasRole(actor, 'admin')
+		? undefined
+		: or(
+				inArray(events.visibility, ['public', 'community']),
+				runsDoor,
+				inArray(events.id, myRegistrations)
+			);
+	// The door's attendee list: for the events they organize or help at the door (admins may
+	// check in anywhere, so they hold every list).
+	const doorsIRun = tx.select({ id: events.id }).from(events).where(runsDoor);
+	const attendeeLists = hasRole(actor, 'admin');
 
 	const groupsICurate = tx
 		.select({ groupId: memberships.groupId })
@@ -49,8 +57,12 @@ export function scopeFor(tx: Transaction, actor: Actor): Scope {
 		// (rows.ts toPerson); merged and deleted people too, so their old ids still resolve.
 		people: undefined,
 		events: visibleEvent,
-		registrations: or(eq(registrations.personId, me), inArray(registrations.eventId, eventsIRun)),
-		checkIns: or(eq(checkIns.personId, me), inArray(checkIns.eventId, eventsIRun)),
+		registrations: attendeeLists
+			? undefined
+			: or(eq(registrations.personId, me), inArray(registrations.eventId, doorsIRun)),
+		checkIns: attendeeLists
+			? undefined
+			: or(eq(checkIns.personId, me), inArray(checkIns.eventId, doorsIRun)),
 		contributions: eq(contributions.personId, me),
 		badges: undefined,
 		// Their own badges, and the ones they gave (so the giver's device keeps what it wrote).

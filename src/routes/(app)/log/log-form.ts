@@ -6,13 +6,18 @@ import { z } from 'zod';
 import { newId } from '$lib/domain/ids';
 import type { RejectedMutation } from '$lib/domain/entities';
 import { logContributionArgs, type LogContributionArgs } from '$lib/domain/mutations';
-import { ACTIVITY_TYPES, AREAS, type ActivityType, type Area } from '$lib/domain/taxonomy';
+import {
+	LOGGED_ACTIVITY_TYPES,
+	AREAS,
+	type LoggedActivityType,
+	type Area
+} from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
 import { localToday } from '$lib/client/format';
 
 export interface LogFields {
 	area: Area;
-	activityType: ActivityType;
+	activityType: LoggedActivityType;
 	description: string;
 	happenedOn: string;
 	link: string;
@@ -22,10 +27,13 @@ export type FieldErrors = Partial<Record<keyof LogFields, string>>;
 
 const LAST_CHOICES_KEY = 'gather.lastLog';
 const REJECTION_PARAM = 'fixes';
-const lastChoicesSchema = z.object({ area: z.enum(AREAS), activityType: z.enum(ACTIVITY_TYPES) });
+const lastChoicesSchema = z.object({
+	area: z.enum(AREAS),
+	activityType: z.enum(LOGGED_ACTIVITY_TYPES)
+});
 
 /** The area and activity type of the previous log: most people log the same kind again. */
-export function lastChoices(): { area: Area; activityType: ActivityType } {
+export function lastChoices(): { area: Area; activityType: LoggedActivityType } {
 	try {
 		const parsed = lastChoicesSchema.safeParse(
 			JSON.parse(localStorage.getItem(LAST_CHOICES_KEY) ?? 'null')
@@ -34,7 +42,7 @@ export function lastChoices(): { area: Area; activityType: ActivityType } {
 	} catch {
 		// Unreadable: fall back to the defaults.
 	}
-	return { area: AREAS[0], activityType: ACTIVITY_TYPES[0] };
+	return { area: AREAS[0], activityType: LOGGED_ACTIVITY_TYPES[0] };
 }
 
 export function rememberChoices(fields: Pick<LogFields, 'area' | 'activityType'>): void {
