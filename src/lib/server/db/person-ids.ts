@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { MutationRejected } from '$lib/domain/rejection';
 import type { PersonStatus } from '$lib/domain/entities';
 import type { Database, Transaction } from './create';
 import { people } from './schema';
@@ -27,4 +28,15 @@ export async function resolvePerson(
 		current = row.mergedInto;
 	}
 	return null;
+}
+
+/**
+ * The active person a check-in, registration or award is for: a merged id lands on the
+ * survivor; a deleted or unknown person is not found (a row on an emptied person would be lost
+ * to every count).
+ */
+export async function activePersonId(db: Database | Transaction, id: string): Promise<string> {
+	const person = await resolvePerson(db, id);
+	if (person?.status !== 'active') throw new MutationRejected('not_found', 'person');
+	return person.id;
 }

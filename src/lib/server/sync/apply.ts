@@ -8,7 +8,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/actor';
-import { mergeAward, mergeCheckIn, mergeProfile } from '$lib/domain/conflicts';
+import { mergeAward, mergeProfile } from '$lib/domain/conflicts';
 import {
 	mutationTime,
 	type MutationArgs,
@@ -16,22 +16,15 @@ import {
 	type MutationName
 } from '$lib/domain/mutations';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
-import {
-	canAward,
-	canCheckIn,
-	canCurate,
-	canDismissRejection,
-	canJoinGroup
-} from '$lib/domain/permissions';
+import { canAward, canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
-import { resolvePerson } from '$lib/server/db/person-ids';
+import { activePersonId } from '$lib/server/db/person-ids';
+import { eventMutations } from '$lib/server/events/apply';
 import {
 	awards,
 	badges,
-	checkIns,
 	contributions,
-	events,
 	groups,
 	memberships,
 	people,
@@ -63,16 +56,6 @@ export interface ServerMutation<Name extends MutationName> {
 		items: { args: MutationArgs<Name>; context: MutationContext }[],
 		version: number
 	): Promise<(MutationRejected | null)[]>;
-}
-
-/**
- * The active person a check-in or award is for: a merged id lands on the survivor; a deleted
- * or unknown person is not found (a row on an emptied person would be lost to every count).
- */
-async function activePersonId(tx: Transaction, id: string): Promise<string> {
-	const person = await resolvePerson(tx, id);
-	if (person?.status !== 'active') throw new MutationRejected('not_found', 'person');
-	return person.id;
 }
 
 /**
@@ -153,38 +136,7 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 		}
 	},
 
-	'checkin.record': {
-		async apply(tx, args, context, version) {
-			const [event] = await tx
-				.select({ organizerIds: events.organizerIds })
-				.from(events)
-				.where(eq(events.id, args.eventId));
-			if (!event) throw new MutationRejected('not_found', 'event');
-			if (!canCheckIn(context.actor, event.organizerIds)) throw new MutationRejected('forbidden');
-			const personId = await activePersonId(tx, args.personId);
-			const where = checkInKey({ eventId: args.eventId, personId });
-			const [existing] = await tx.select().from(checkIns).where(where).for('update');
-			const merged = mergeCheckIn(
-				existing ? { ...existing, checkedInAt: existing.checkedInAt.toISOString() } : null,
-				{
-					checkedInAt: args.checkedInAt,
-					deviceIds: [context.deviceId],
-					recordedBy: context.actor.personId
-				}
-			);
-			const values = {
-				checkedInAt: new Date(merged.checkedInAt),
-				deviceIds: merged.deviceIds,
-				recordedBy: merged.recordedBy,
-				version
-			};
-			if (existing) await tx.update(checkIns).set(values).where(where);
-			else await tx.insert(checkIns).values({ eventId: args.eventId, personId, ...values });
-		},
-		async touch(tx, args, version) {
-			await tx.update(checkIns).set({ version }).where(checkInKey(args));
-		}
-	},
+	...eventMutations,
 
 	'award.grant': {
 		async apply(tx, args, context, version) {
@@ -412,10 +364,6 @@ async function touchOwnMembership(
 
 function membershipKey(args: { groupId: string; personId: string }) {
 	return and(eq(memberships.groupId, args.groupId), eq(memberships.personId, args.personId));
-}
-
-function checkInKey(args: { eventId: string; personId: string }) {
-	return and(eq(checkIns.eventId, args.eventId), eq(checkIns.personId, args.personId));
 }
 
 function awardKey(args: { badgeId: string; personId: string }) {

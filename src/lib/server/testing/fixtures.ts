@@ -3,11 +3,13 @@ import type { Actor } from '$lib/domain/actor';
 import type { Role } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
-import type { SaveGroupArgs } from '$lib/domain/mutations';
+import type { RecordCheckInArgs, SaveEventArgs, SaveGroupArgs } from '$lib/domain/mutations';
 import type { PullChanges, PullResponse, PushedMutation } from '$lib/domain/sync-protocol';
 import type { Database } from '$lib/server/db';
-import { badges, events, groups, memberships, people } from '$lib/server/db/schema';
+import { badges, events, groups, memberships, people, registrations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
+import { ensureEventSecrets } from '$lib/server/events/keys';
+import { registerPerson } from '$lib/server/events/registrations';
 import { handlePull } from '$lib/server/sync/pull';
 
 /** Insert a person (as sign-up would) and return them as an actor. */
@@ -48,11 +50,15 @@ export function addPersonWithId(
 	return addPersonWithProfile(db, { id, roles });
 }
 
-/** Insert a community event happening now, run by `organizerIds`; returns its id. */
+/**
+ * Insert a community event happening now, run by `organizerIds` (and any other column, such
+ * as `doorIds` or `capacity`), with its key pair and check-in code; returns its id.
+ */
 export async function addEvent(
 	db: Database,
 	organizerIds: string[],
-	id: string = newId()
+	id: string = newId(),
+	values: Partial<typeof events.$inferInsert> = {}
 ): Promise<string> {
 	const now = Date.now();
 	await db.transaction(async (tx) => {
@@ -65,10 +71,75 @@ export async function addEvent(
 			timezone: 'UTC',
 			visibility: 'community',
 			organizerIds,
+			...values,
 			version
 		});
+		await ensureEventSecrets(tx, id);
 	});
 	return id;
+}
+
+/** Register a person for an event as the server would (a ticket, or the waiting list). */
+export async function addRegistration(
+	db: Database,
+	eventId: string,
+	personId: string,
+	options: { walkIn?: boolean; ignoreCapacity?: boolean; id?: string } = {}
+): Promise<typeof registrations.$inferSelect> {
+	return db.transaction(async (tx) =>
+		registerPerson(tx, {
+			eventId,
+			personId,
+			registrationId: options.id ?? newId(),
+			walkIn: options.walkIn ?? false,
+			ignoreCapacity: options.ignoreCapacity,
+			version: await nextVersion(tx)
+		})
+	);
+}
+
+/** Arguments of checkin.record from a door called "Door 1", by search, unless told. */
+export function checkInArgs(
+	eventId: string,
+	personId: string,
+	overrides: Partial<RecordCheckInArgs> = {}
+): RecordCheckInArgs {
+	return {
+		eventId,
+		personId,
+		checkedInAt: new Date().toISOString(),
+		deviceName: 'Door 1',
+		method: 'search',
+		...overrides
+	};
+}
+
+/** Arguments of event.save for a new community event happening now, run by `organizerIds`. */
+export function eventSaveArgs(
+	organizerIds: string[],
+	overrides: Partial<SaveEventArgs> = {}
+): SaveEventArgs {
+	const now = Date.now();
+	return {
+		id: newId(),
+		title: 'Localization sprint',
+		description: '',
+		startsAt: new Date(now - 3600_000).toISOString(),
+		endsAt: new Date(now + 3600_000).toISOString(),
+		timezone: 'UTC',
+		venue: 'Community space',
+		address: null,
+		onlineLink: null,
+		area: 'localization',
+		capacity: null,
+		visibility: 'community',
+		organizerIds,
+		doorIds: [],
+		cancelled: false,
+		reportNotes: '',
+		photosLink: null,
+		...overrides
+	};
 }
 
 /** Insert a badge class; returns its id. */
