@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { env } from '$env/dynamic/private';
 import { eq } from 'drizzle-orm';
 import { verifyTicket } from '$lib/domain/tickets';
 import type { DatabaseHandle } from '$lib/server/db';
@@ -23,7 +24,13 @@ beforeAll(async () => {
 	await addPersonWithProfile(handle.db, { email: helperEmail });
 });
 afterAll(() => handle.close());
-afterEach(() => vi.unstubAllEnvs());
+afterEach(() => {
+	delete env.GATHER_TEST_SIGNIN;
+});
+/** What GATHER_TEST_SIGNIN=on does to a real server (the endpoints read SvelteKit's env). */
+function enableTestEndpoints() {
+	env.GATHER_TEST_SIGNIN = 'on';
+}
 
 const post = (body: unknown) => callRoute(POST, { body: JSON.stringify(body) });
 
@@ -37,7 +44,7 @@ describe('the test event endpoint', () => {
 	});
 
 	it('makes an event running now with attendees holding real tickets, some revoked', async () => {
-		vi.stubEnv('GATHER_TEST_SIGNIN', 'on');
+		enableTestEndpoints();
 		const response = await post({
 			attendees: 5,
 			revoked: 2,
@@ -124,13 +131,13 @@ describe('the test event endpoint', () => {
 		['no organizer', { attendees: 2 }],
 		['not an email', { attendees: 2, organizerEmail: 'someone' }]
 	])('refuses %s with 400', async (_, body) => {
-		vi.stubEnv('GATHER_TEST_SIGNIN', 'on');
+		enableTestEndpoints();
 		const response = await post(body);
 		expect(response.status).toBe(400);
 	});
 
 	it('answers 404 for an organizer nobody has', async () => {
-		vi.stubEnv('GATHER_TEST_SIGNIN', 'on');
+		enableTestEndpoints();
 		const response = await post({ attendees: 1, organizerEmail: 'nobody@example.org' });
 		expect(response.status).toBe(404);
 	});
