@@ -7,7 +7,7 @@
 import type { Actor } from '$lib/domain/actor';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { canCurate, canJoinGroup } from '$lib/domain/permissions';
-import { mergeAward, mergeCheckIn, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
+import { mergeAward, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
 import {
 	MAX_CLOCK_DRIFT_MS,
 	decodeHlc,
@@ -25,8 +25,9 @@ import {
 } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { GatherDatabase, OutboxEntry } from './db';
+import { eventMutations } from './event-mutations';
 
-interface LocalMutation<Name extends MutationName> {
+export interface LocalMutation<Name extends MutationName> {
 	/** Apply on the device. Must be idempotent: it runs again on every rebase until acknowledged. */
 	apply(db: GatherDatabase, args: MutationArgs<Name>, context: MutationContext): Promise<void>;
 	/**
@@ -37,6 +38,7 @@ interface LocalMutation<Name extends MutationName> {
 }
 
 const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
+	...eventMutations,
 	'contribution.log': {
 		async apply(db, args, context) {
 			const existing = await db.contributions.get(args.id);
@@ -80,27 +82,6 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		},
 		async discard() {
 			// The server re-stamps the person after a refusal: the next pull restores the row.
-		}
-	},
-	'checkin.record': {
-		async apply(db, args, context) {
-			const existing = await db.checkIns.get([args.eventId, args.personId]);
-			const merged = mergeCheckIn(existing ?? null, {
-				checkedInAt: args.checkedInAt,
-				deviceIds: [context.deviceId],
-				recordedBy: context.actor.personId
-			});
-			await db.checkIns.put({
-				eventId: args.eventId,
-				personId: args.personId,
-				...merged,
-				version: existing?.version ?? 0
-			});
-		},
-		async discard(db, args) {
-			// A row the server never had goes; a confirmed one is re-sent by the server.
-			const row = await db.checkIns.get([args.eventId, args.personId]);
-			if (row && row.version === 0) await db.checkIns.delete([args.eventId, args.personId]);
 		}
 	},
 	'award.grant': {

@@ -11,7 +11,7 @@ import { createTestDatabase } from '$lib/server/testing/database';
 import { addEvent, addPerson } from '$lib/server/testing/fixtures';
 import type { GatherDatabase } from '../db';
 import { runMutation } from '../mutations';
-import { atTime, device, serverTransport, sync } from '../testing/harness';
+import { addRegistration, atTime, device, serverTransport, sync } from '../testing/harness';
 import { pullChanges } from './pull';
 
 let server: DatabaseHandle;
@@ -24,6 +24,8 @@ beforeAll(async () => {
 	organizer = await addPerson(server.db, ['member', 'organizer']);
 	attendee = await addPerson(server.db);
 	eventId = await addEvent(server.db, [organizer.personId]);
+	await addRegistration(server.db, eventId, attendee.personId);
+	await addRegistration(server.db, eventId, organizer.personId);
 });
 afterAll(() => server.close());
 
@@ -79,12 +81,16 @@ describe('conflicts across devices', () => {
 		await runMutation(door1, organizer, 'checkin.record', {
 			eventId,
 			personId: attendee.personId,
-			checkedInAt: late
+			checkedInAt: late,
+			deviceName: 'Door 1',
+			method: 'scan'
 		});
 		await runMutation(door2, organizer, 'checkin.record', {
 			eventId,
 			personId: attendee.personId,
-			checkedInAt: early
+			checkedInAt: early,
+			deviceName: 'Door 2',
+			method: 'search'
 		});
 		await syncAs(door1, organizer);
 		await syncAs(door2, organizer);
@@ -94,6 +100,11 @@ describe('conflicts across devices', () => {
 		for (const db of [door1, door2]) {
 			const row = await db.checkIns.get(key);
 			expect(row).toMatchObject({ checkedInAt: early, deviceIds: ids });
+			// Admitted twice: both doors' admissions are kept, the earliest first.
+			expect(row?.admissions.map((admission) => admission.deviceName)).toEqual([
+				'Door 2',
+				'Door 1'
+			]);
 			expect(row?.version).toBeGreaterThan(0);
 			expect(await db.checkIns.count()).toBe(1);
 		}
@@ -108,13 +119,17 @@ describe('conflicts across devices', () => {
 		await runMutation(door2, organizer, 'checkin.record', {
 			eventId,
 			personId: organizer.personId,
-			checkedInAt: early
+			checkedInAt: early,
+			deviceName: 'Door 2',
+			method: 'search'
 		});
 		await syncAs(door2, organizer);
 		await runMutation(door1, organizer, 'checkin.record', {
 			eventId,
 			personId: organizer.personId,
-			checkedInAt: late
+			checkedInAt: late,
+			deviceName: 'Door 1',
+			method: 'scan'
 		});
 		// door1 pulls before pushing: its pending later check-in is merged over the server's,
 		// not written over it.
