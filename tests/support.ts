@@ -1,4 +1,4 @@
-import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type BrowserContext, type Page } from '@playwright/test';
 import type { app } from '../src/lib/client/state/app.svelte';
 import { encodeHlc } from '../src/lib/domain/hlc';
 import { pushResponseSchema, type PushResponse } from '../src/lib/domain/sync-protocol';
@@ -141,4 +141,64 @@ export async function signInAs(page: Page, email: string) {
 	expect(response.ok()).toBe(true);
 	await page.goto('/');
 	await expect(page.getByTestId('log-cta')).toBeVisible();
+}
+
+/** What POST /api/test/events answers (src/lib/server/events/test-event.ts). */
+export interface TestAttendee {
+	personId: string;
+	registrationId: string;
+	name: string;
+	email: string;
+	ticket: string;
+}
+export interface TestEvent {
+	eventId: string;
+	code: string;
+	attendees: TestAttendee[];
+	revoked: TestAttendee[];
+}
+
+/**
+ * A community event running now with `attendees` people holding real signed tickets (the last
+ * `revoked` of them revoked), through the test-only endpoint (GATHER_TEST_SIGNIN=on).
+ */
+export async function createTestEvent(
+	request: APIRequestContext,
+	body: {
+		attendees: number;
+		organizerEmail: string;
+		coOrganizerEmails?: string[];
+		doorEmails?: string[];
+		revoked?: number;
+		capacity?: number;
+		startsInMinutes?: number;
+	}
+): Promise<TestEvent> {
+	const response = await request.post('/api/test/events', { data: body, timeout: 120_000 });
+	expect(response.status()).toBe(200);
+	return (await response.json()) as TestEvent;
+}
+
+/** One check-in as the server holds it. */
+export interface ServerCheckIn {
+	personId: string;
+	checkedInAt: string;
+	deviceIds: string[];
+	admissions: { deviceId: string; deviceName: string; at: string; method: string }[];
+}
+
+/** The event's check-ins on the server, through the test-only endpoint. */
+export async function serverCheckIns(
+	request: APIRequestContext,
+	eventId: string
+): Promise<ServerCheckIn[]> {
+	const response = await request.get(`/api/test/events?eventId=${eventId}`);
+	expect(response.status()).toBe(200);
+	return ((await response.json()) as { checkIns: ServerCheckIn[] }).checkIns;
+}
+
+/** Sync now, and wait until nothing is left to send. */
+export async function syncedNow(page: Page) {
+	await page.evaluate(() => (window as unknown as GatherWindow).__gather.syncNow());
+	await expect.poll(() => outboxCount(page), { timeout: 30_000 }).toBe(0);
 }
