@@ -161,7 +161,7 @@ export async function applyPages(bench: BenchBrowser, records: number) {
 }
 
 /** Open the app once without a session so its service worker has installed and precached. */
-async function installedApp(bench: BenchBrowser, context: BrowserContext): Promise<Page> {
+export async function installedApp(bench: BenchBrowser, context: BrowserContext): Promise<Page> {
 	const page = await context.newPage();
 	await page.goto('/');
 	await page.waitForFunction(() => (window as unknown as BenchWindow).__gather?.ready === true);

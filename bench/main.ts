@@ -32,6 +32,12 @@ import {
 } from './browser';
 import type { CommitSamples, DirectoryDeviceResult } from './browser/entry';
 import { benchmarkDirectoryServer, type DirectoryServerResult } from './directory-server';
+import {
+	benchmarkEventDownload,
+	eventDownloadDetail,
+	eventDownloadRow,
+	type EventDownloadResult
+} from './event-download';
 import { runLoad, singleDevice, type LoadResult } from './load';
 import { consoleTable, table, writeResults, type Row } from './report';
 import {
@@ -67,7 +73,9 @@ const SIZES = {
 		directoryPeople: 1_000_000,
 		directoryRounds: 10,
 		devicePeople: 20_000,
-		deviceRounds: 10
+		deviceRounds: 10,
+		eventAttendees: 10_000,
+		eventDevices: 3
 	},
 	// `npm run bench -- --quick`: the same code paths, smaller, for trying the harness out.
 	quick: {
@@ -80,7 +88,9 @@ const SIZES = {
 		directoryPeople: 50_000,
 		directoryRounds: 2,
 		devicePeople: 5_000,
-		deviceRounds: 2
+		deviceRounds: 2,
+		eventAttendees: 2_000,
+		eventDevices: 1
 	}
 };
 
@@ -257,6 +267,7 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const pushRows: Row[] = [];
 	const laterRows: Row[] = [];
 	const directoryRows: Row[] = [];
+	const eventRows: Row[] = [];
 	const pushes: PushResult[] = [];
 	const loads: { label: string; result: LoadResult; cpu: LoadCpu }[] = [];
 	let commit: CommitSamples | undefined;
@@ -264,6 +275,7 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	let propagated: PropagationResult | undefined;
 	let directoryOnDevice: DirectoryDeviceResult | undefined;
 	let directoryOnServer: DirectoryServerResult | undefined;
+	let eventDownload: EventDownloadResult | undefined;
 	let chromiumVersion: string;
 	let postgresName = 'not available';
 	const started = performance.now();
@@ -337,6 +349,17 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			await server.stop();
 		}
 
+		log(`event download to fresh devices (${thousands(size.eventAttendees)} attendees) …`);
+		eventDownload = await benchmarkEventDownload({
+			root,
+			script,
+			dataDir: await tempDir(cleanup, 'event'),
+			attendees: size.eventAttendees,
+			trials: size.eventDevices,
+			log
+		});
+		eventRows.push(eventDownloadRow(eventDownload));
+
 		pushRows.push(
 			pushRow('PGlite', onPglite),
 			onPostgres
@@ -393,7 +416,7 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	}
 
 	const elapsed = (performance.now() - started) / 1000;
-	const rows = [...deviceRows, ...pushRows, ...laterRows, ...directoryRows];
+	const rows = [...deviceRows, ...pushRows, ...laterRows, ...directoryRows, ...eventRows];
 	console.log(`\n${await consoleTable(root, rows)}\n`);
 	const generated = [
 		`Measured ${machine.date} on ${machine.cpu}, ${machine.cores} cores (load average ${machine.load} at the start, ${loadavg()[0].toFixed(2)} at the end); Node ${machine.node}, Chromium ${chromiumVersion}, PGlite ${machine.pglite}, ${postgresName}; commit ${machine.commit}; the run took ${elapsed.toFixed(0)} s.`,
@@ -408,7 +431,8 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			loads,
 			directoryServer: directoryOnServer,
 			directoryDevice: directoryOnDevice
-		})
+		}),
+		...(eventDownload ? [eventDownloadDetail(eventDownload)] : [])
 	].join('\n');
 	if (argv.includes('--quick')) log('--quick: docs/benchmarks.md left as it is');
 	else log(`written to ${path.relative(root, await writeResults(root, generated))}`);
