@@ -5,7 +5,7 @@
  * they lack, and a refused write changes nothing.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
@@ -29,6 +29,7 @@ import {
 	sessions
 } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
+import { registerPerson } from '$lib/server/events/registrations';
 import { handlePush } from '$lib/server/sync/push';
 import { createTestDatabase } from '$lib/server/testing/database';
 import {
@@ -38,6 +39,7 @@ import {
 	addMembership,
 	addPersonWithProfile,
 	clock,
+	eventSaveArgs,
 	groupSaveArgs,
 	pullAll
 } from '$lib/server/testing/fixtures';
@@ -67,6 +69,8 @@ const ACTORS = [
 	'curator',
 	/** A member who runs the event. */
 	'eventOrganizer',
+	/** A member who helps at the event's door (check-ins only). */
+	'doorHelper',
 	/** No session at all. */
 	'anonymous'
 ] as const;
@@ -90,8 +94,15 @@ interface World {
 	/** Curated by `curator`; the target has a pending request in it. */
 	closedGroup: string;
 	archivedGroup: string;
-	/** A community event run by `eventOrganizer`; the target is registered and checked in. */
+	/**
+	 * A community event run by `eventOrganizer`, `doorHelper` at its door; the target is
+	 * registered and checked in.
+	 */
 	eventId: string;
+	/** Its times and self check-in code, as stored. */
+	eventStartsAt: string;
+	eventEndsAt: string;
+	checkInCode: string;
 	/** An invite-only event run by `eventOrganizer`; the target is registered. */
 	inviteEventId: string;
 	badgeId: string;
@@ -104,8 +115,8 @@ interface World {
 interface Case {
 	name: string;
 	args(world: World, actor: Actor): unknown;
-	/** Rows the cell needs first (inside the cell's rolled-back transaction). */
-	setup?(tx: Transaction, world: World, actor: Actor): Promise<void>;
+	/** Rows the cell needs first (inside the cell's rolled-back transaction; `deviceId` pushes). */
+	setup?(tx: Transaction, world: World, actor: Actor, deviceId: string): Promise<unknown>;
 	/** One outcome per actor, in ACTORS order. */
 	expect: readonly Outcome[];
 }
@@ -121,7 +132,7 @@ const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
 
 /**
  * The mutation matrix. Columns: member volunteer organizer mentor moderator admin curator
- * eventOrganizer anonymous. Typed over every mutation name, and checked again at run time
+ * eventOrganizer doorHelper anonymous. Typed over every mutation name, and checked again at run time
  * against the registry's keys: a mutation without rows here fails.
  */
 const MATRIX: { [Name in MutationName]: Case[] } = {
@@ -136,20 +147,20 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 				happenedOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
 				link: null
 			}),
-			//      mem vol org men mod adm cur evo anon
-			expect: [A, A, A, A, A, A, A, A, U]
+			//      mem vol org men mod adm cur evo dor anon
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		}
 	],
 	'profile.update': [
 		{
 			name: 'edit my own profile',
 			args: (_world, actor) => ({ personId: actor.personId, changes: { bio: 'Edited' } }),
-			expect: [A, A, A, A, A, A, A, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		},
 		{
 			name: "edit someone else's profile",
 			args: (world) => ({ personId: world.target.personId, changes: { bio: 'Defaced' } }),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		},
 		{
 			name: "make someone else's email public",
@@ -157,28 +168,151 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 				personId: world.target.personId,
 				changes: { privacy: { email: 'public' } }
 			}),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		}
 	],
 	'checkin.record': [
 		{
-			name: 'check someone in at the event',
+			name: 'check someone registered in at the event',
 			args: (world) => ({
 				eventId: world.eventId,
-				personId: world.actors.member.personId,
-				checkedInAt: minuteAgo()
+				personId: world.target.personId,
+				checkedInAt: minuteAgo(),
+				deviceName: 'Door 1',
+				method: 'scan'
 			}),
-			// The organizer role alone is not enough: only this event's organizers (and admins).
-			expect: [F, F, F, F, F, A, F, A, U]
+			// The organizer role alone is not enough: this event's organizers and door helpers.
+			//      mem vol org men mod adm cur evo dor anon
+			expect: [F, F, F, F, F, A, F, A, A, U]
 		},
 		{
-			name: 'check myself in at the event',
+			name: 'check myself in at the event (registered)',
+			setup: (tx, world, actor) => register(tx, world.eventId, actor.personId),
 			args: (world, actor) => ({
 				eventId: world.eventId,
 				personId: actor.personId,
+				checkedInAt: minuteAgo(),
+				deviceName: '',
+				method: 'search'
+			}),
+			expect: [F, F, F, F, F, A, F, A, A, U]
+		}
+	],
+	'checkin.undo': [
+		{
+			name: "undo this device's admission of someone",
+			setup: (tx, world, actor, deviceId) =>
+				admitAt(tx, world.eventId, world.target.personId, actor, deviceId),
+			args: (world) => ({ eventId: world.eventId, personId: world.target.personId }),
+			expect: [F, F, F, F, F, A, F, A, A, U]
+		}
+	],
+	'checkin.walkIn': [
+		{
+			name: 'register and admit a walk-in at the door',
+			args: (world) => ({
+				eventId: world.eventId,
+				personId: newId(),
+				registrationId: newId(),
+				displayName: 'Walk-in',
+				email: null,
+				checkedInAt: minuteAgo(),
+				deviceName: 'Door 1'
+			}),
+			expect: [F, F, F, F, F, A, F, A, A, U]
+		}
+	],
+	'checkin.self': [
+		{
+			name: "check myself in with the venue's code",
+			args: (world) => ({
+				eventId: world.eventId,
+				registrationId: newId(),
+				code: world.checkInCode,
 				checkedInAt: minuteAgo()
 			}),
-			expect: [F, F, F, F, F, A, F, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
+		}
+	],
+	'event.save': [
+		{
+			name: 'create an event',
+			args: (_world, actor) => eventSaveArgs([actor.personId]),
+			expect: [F, F, A, F, F, A, F, F, F, U]
+		},
+		{
+			name: 'edit the event (its door helper cannot)',
+			args: (world) =>
+				eventSaveArgs([world.actors.eventOrganizer.personId], {
+					id: world.eventId,
+					title: 'Renamed',
+					startsAt: world.eventStartsAt,
+					endsAt: world.eventEndsAt,
+					doorIds: [world.actors.doorHelper.personId]
+				}),
+			expect: [F, F, F, F, F, A, F, A, F, U]
+		},
+		{
+			name: "name myself the event's organizer",
+			args: (world, actor) =>
+				eventSaveArgs([actor.personId], {
+					id: world.eventId,
+					startsAt: world.eventStartsAt,
+					endsAt: world.eventEndsAt
+				}),
+			expect: [F, F, F, F, F, A, F, A, F, U]
+		}
+	],
+	'registration.create': [
+		{
+			name: 'register myself for the community event',
+			args: (world, actor) => ({ id: newId(), eventId: world.eventId, personId: actor.personId }),
+			expect: [A, A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: 'register myself for the invite-only event',
+			args: (world, actor) => ({
+				id: newId(),
+				eventId: world.inviteEventId,
+				personId: actor.personId
+			}),
+			expect: [F, F, F, F, F, A, F, A, F, U]
+		},
+		{
+			name: 'register the member for the community event',
+			args: (world) => ({
+				id: newId(),
+				eventId: world.eventId,
+				personId: world.actors.member.personId
+			}),
+			// The member registers themselves: allowed.
+			expect: [A, F, F, F, F, A, F, A, F, U]
+		}
+	],
+	'registration.cancel': [
+		{
+			name: 'cancel my own registration',
+			setup: (tx, world, actor) => register(tx, world.eventId, actor.personId),
+			args: (world, actor) => ({ eventId: world.eventId, personId: actor.personId }),
+			expect: [A, A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: "cancel someone else's registration",
+			args: (world) => ({ eventId: world.eventId, personId: world.target.personId }),
+			expect: [F, F, F, F, F, A, F, A, F, U]
+		}
+	],
+	'registration.revoke': [
+		{
+			name: "revoke someone's ticket",
+			args: (world) => ({ eventId: world.eventId, personId: world.target.personId }),
+			expect: [F, F, F, F, F, A, F, A, F, U]
+		},
+		{
+			name: 'revoke my own ticket',
+			setup: (tx, world, actor) => register(tx, world.eventId, actor.personId),
+			args: (world, actor) => ({ eventId: world.eventId, personId: actor.personId }),
+			expect: [F, F, F, F, F, A, F, A, F, U]
 		}
 	],
 	'award.grant': [
@@ -189,7 +323,7 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 				personId: world.target.personId,
 				evidence: null
 			}),
-			expect: [F, F, A, A, F, A, F, F, U]
+			expect: [F, F, A, A, F, A, F, F, F, U]
 		},
 		{
 			name: 'award a badge to myself',
@@ -198,7 +332,7 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 				personId: actor.personId,
 				evidence: null
 			}),
-			expect: [F, F, F, F, F, F, F, F, U]
+			expect: [F, F, F, F, F, F, F, F, F, U]
 		}
 	],
 	'rejection.dismiss': [
@@ -206,95 +340,128 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 			name: 'dismiss my own refused write',
 			setup: (tx, _world, actor) => insertRejection(tx, actor.personId, ownRejectionId(actor)),
 			args: (_world, actor) => ({ id: ownRejectionId(actor) }),
-			expect: [A, A, A, A, A, A, A, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		},
 		{
 			name: "dismiss someone else's refused write",
 			args: (world) => ({ id: world.targetRejectionId }),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		}
 	],
 	'group.save': [
 		{
 			name: 'create a group',
 			args: () => groupSaveArgs(),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		},
 		{
 			name: 'rename the closed group (its curator included)',
 			args: (world) => groupSaveArgs({ id: world.closedGroup, name: 'Renamed', policy: 'closed' }),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		}
 	],
 	'group.join': [
 		{
 			name: 'join an open group',
 			args: (world) => ({ groupId: world.freshOpenGroup }),
-			expect: [A, A, A, A, A, A, A, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		},
 		{
 			name: 'ask to join a by-request group',
 			args: (world) => ({ groupId: world.requestGroup }),
-			expect: [A, A, A, A, A, A, A, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		},
 		{
 			name: 'join a closed group (only a curator adds people; its curator is in it already)',
 			args: (world) => ({ groupId: world.closedGroup }),
-			expect: [F, F, F, F, F, F, N, F, U]
+			expect: [F, F, F, F, F, F, N, F, F, U]
 		},
 		{
 			name: 'join an archived group',
 			args: (world) => ({ groupId: world.archivedGroup }),
-			expect: [F, F, F, F, F, F, F, F, U]
+			expect: [F, F, F, F, F, F, F, F, F, U]
 		}
 	],
 	'group.leave': [
 		{
 			name: 'leave a group I am in',
 			args: (world) => ({ groupId: world.openGroup }),
-			expect: [A, A, A, A, A, A, A, A, U]
+			expect: [A, A, A, A, A, A, A, A, A, U]
 		},
 		{
 			name: 'leave a group I am not in',
 			args: (world) => ({ groupId: world.requestGroup }),
-			expect: [N, N, N, N, N, N, N, N, U]
+			expect: [N, N, N, N, N, N, N, N, N, U]
 		}
 	],
 	'membership.set': [
 		{
 			name: "approve someone's request to the closed group",
 			args: (world) => membershipArgs(world.closedGroup, world.target, 'member'),
-			expect: [F, F, F, F, F, A, A, F, U]
+			expect: [F, F, F, F, F, A, A, F, F, U]
 		},
 		{
 			name: "decline someone's request to the closed group",
 			args: (world) => membershipArgs(world.closedGroup, world.target, 'removed'),
-			expect: [F, F, F, F, F, A, A, F, U]
+			expect: [F, F, F, F, F, A, A, F, F, U]
 		},
 		{
 			name: 'add myself to the closed group as a curator',
 			args: (world, actor) => membershipArgs(world.closedGroup, actor, 'member', true),
-			expect: [F, F, F, F, F, A, N, F, U]
+			expect: [F, F, F, F, F, A, N, F, F, U]
 		},
 		{
 			name: 'remove someone from a group the curator does not curate',
 			args: (world) => membershipArgs(world.openGroup, world.target, 'removed'),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		}
 	],
 	'person.setRoles': [
 		{
 			name: 'make someone a volunteer',
 			args: (world) => ({ personId: world.target.personId, roles: ['volunteer'] }),
-			expect: [F, F, F, F, F, A, F, F, U]
+			expect: [F, F, F, F, F, A, F, F, F, U]
 		},
 		{
 			name: 'make myself an admin',
 			args: (_world, actor) => ({ personId: actor.personId, roles: ['admin'] }),
-			expect: [F, F, F, F, F, N, F, F, U]
+			expect: [F, F, F, F, F, N, F, F, F, U]
 		}
 	]
 };
+
+/** Register `personId` for the event (a seat and a ticket), for the cells that need one. */
+async function register(tx: Transaction, eventId: string, personId: string) {
+	return registerPerson(tx, {
+		eventId,
+		personId,
+		registrationId: newId(),
+		walkIn: false,
+		version: await nextVersion(tx)
+	});
+}
+
+/** `actor` admitted `personId` a minute ago from `deviceId` (the admission an undo takes back). */
+async function admitAt(
+	tx: Transaction,
+	eventId: string,
+	personId: string,
+	actor: Actor,
+	deviceId: string
+) {
+	const at = minuteAgo();
+	await tx
+		.update(checkIns)
+		.set({
+			admissions: [
+				{ deviceId, deviceName: 'Door 1', recordedBy: actor.personId, at, method: 'scan' }
+			],
+			deviceIds: [deviceId],
+			recordedBy: actor.personId,
+			checkedInAt: new Date(at)
+		})
+		.where(and(eq(checkIns.eventId, eventId), eq(checkIns.personId, personId)));
+}
 
 /** A refused write of `personId`'s own, for the dismiss cells (one id per actor). */
 const rejectionIds = new Map<string, string>();
@@ -329,7 +496,8 @@ async function buildWorld(db: Database): Promise<World> {
 		moderator: ['member', 'moderator'],
 		admin: ['member', 'admin'],
 		curator: ['member'],
-		eventOrganizer: ['member']
+		eventOrganizer: ['member'],
+		doorHelper: ['member']
 	};
 	const actors = {} as Record<SignedIn, Actor>;
 	for (const name of Object.keys(roleOf) as SignedIn[])
@@ -351,7 +519,10 @@ async function buildWorld(db: Database): Promise<World> {
 	await addMembership(db, closedGroup, actors.curator.personId, { curator: true });
 	await addMembership(db, closedGroup, target.personId, { status: 'pending' });
 
-	const eventId = await addEvent(db, [actors.eventOrganizer.personId]);
+	const eventId = await addEvent(db, [actors.eventOrganizer.personId], newId(), {
+		doorIds: [actors.doorHelper.personId]
+	});
+	const [event] = await db.select().from(events).where(eq(events.id, eventId));
 	const inviteEventId = await addEvent(db, [actors.eventOrganizer.personId]);
 	const badgeId = await addBadge(db);
 	const spareBadgeId = await addBadge(db);
@@ -415,6 +586,9 @@ async function buildWorld(db: Database): Promise<World> {
 		closedGroup,
 		archivedGroup,
 		eventId,
+		eventStartsAt: event.startsAt.toISOString(),
+		eventEndsAt: event.endsAt.toISOString(),
+		checkInCode: event.checkInCode!,
 		inviteEventId,
 		badgeId,
 		spareBadgeId,
@@ -501,8 +675,8 @@ async function runCell(name: MutationName, cell: Case, actorName: ActorName): Pr
 	}
 	const actor = world.actors[actorName];
 	return rolledBack(async (tx) => {
-		await cell.setup?.(tx, world, actor);
 		const deviceId = newId();
+		await cell.setup?.(tx, world, actor, deviceId);
 		const before = await snapshot(tx, deviceId);
 		const response = await handlePush(tx as unknown as Database, actor, {
 			deviceId,
@@ -559,28 +733,28 @@ const PULL_MATRIX: ReadRow[] = [
 		name: 'my own person row, with my email',
 		holds: (changes, _world, actor) =>
 			changes.people.some((person) => person.id === actor.personId && person.email !== null),
-		//      mem vol org men mod adm cur evo
-		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+		//      mem vol org men mod adm cur evo dor
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y, Y]
 	},
 	{
 		name: "another person's row",
 		holds: (changes, world) => changes.people.some((person) => person.id === world.target.personId),
-		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y, Y]
 	},
 	{
 		name: "another person's private email",
 		holds: (changes, world) => JSON.stringify(changes).includes(world.targetEmail),
-		expect: [n, n, n, n, n, n, n, n]
+		expect: [n, n, n, n, n, n, n, n, n]
 	},
 	{
 		name: 'a community event',
 		holds: (changes, world) => changes.events.some((event) => event.id === world.eventId),
-		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y, Y]
 	},
 	{
-		name: 'an invite-only event (its organizer only)',
+		name: 'an invite-only event (its organizer and admins only)',
 		holds: (changes, world) => changes.events.some((event) => event.id === world.inviteEventId),
-		expect: [n, n, n, n, n, n, n, Y]
+		expect: [n, n, n, n, n, Y, n, Y, n]
 	},
 	{
 		name: "someone's registration at the event",
@@ -588,30 +762,30 @@ const PULL_MATRIX: ReadRow[] = [
 			changes.registrations.some(
 				(row) => row.personId === world.target.personId && row.eventId === world.eventId
 			),
-		expect: [n, n, n, n, n, n, n, Y]
+		expect: [n, n, n, n, n, Y, n, Y, Y]
 	},
 	{
 		name: "someone's check-in at the event",
 		holds: (changes, world) =>
 			changes.checkIns.some((row) => row.personId === world.target.personId),
-		expect: [n, n, n, n, n, n, n, Y]
+		expect: [n, n, n, n, n, Y, n, Y, Y]
 	},
 	{
 		name: "someone's contribution",
 		holds: (changes, world) =>
 			changes.contributions.some((row) => row.id === world.targetContributionId),
-		expect: [n, n, n, n, n, n, n, n]
+		expect: [n, n, n, n, n, n, n, n, n]
 	},
 	{
 		name: "someone's award (its giver only)",
 		holds: (changes, world) => changes.awards.some((row) => row.personId === world.target.personId),
-		expect: [n, n, n, Y, n, n, n, n]
+		expect: [n, n, n, Y, n, n, n, n, n]
 	},
 	{
 		name: "someone's refused write",
 		holds: (changes, world) =>
 			changes.rejectedMutations.some((row) => row.id === world.targetRejectionId),
-		expect: [n, n, n, n, n, n, n, n]
+		expect: [n, n, n, n, n, n, n, n, n]
 	},
 	{
 		name: "someone's pending request (the group's curators and admins)",
@@ -619,7 +793,7 @@ const PULL_MATRIX: ReadRow[] = [
 			changes.memberships.some(
 				(row) => row.groupId === world.closedGroup && row.personId === world.target.personId
 			),
-		expect: [n, n, n, n, n, Y, Y, n]
+		expect: [n, n, n, n, n, Y, Y, n, n]
 	},
 	{
 		name: "someone's membership of a group",
@@ -627,14 +801,14 @@ const PULL_MATRIX: ReadRow[] = [
 			changes.memberships.some(
 				(row) => row.groupId === world.openGroup && row.personId === world.target.personId
 			),
-		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y, Y]
 	},
 	{
 		name: 'groups and badges',
 		holds: (changes, world) =>
 			changes.groups.some((group) => group.id === world.closedGroup) &&
 			changes.badges.some((badge) => badge.id === world.badgeId),
-		expect: [Y, Y, Y, Y, Y, Y, Y, Y]
+		expect: [Y, Y, Y, Y, Y, Y, Y, Y, Y]
 	}
 ];
 
@@ -735,33 +909,33 @@ const READ_MATRIX: ReadEndpointRow[] = [
 		handler: personEndpoint,
 		path: (world) => `/api/people/${world.target.personId}`,
 		params: (world) => ({ id: world.target.personId }),
-		//      mem  vol  org  men  mod  adm  cur  evo  anon
-		expect: [200, 200, 200, 200, 200, 200, 200, 200, 404]
+		//      mem  vol  org  men  mod  adm  cur  evo  dor  anon
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 404]
 	},
 	{
 		name: 'GET /api/directory',
 		handler: directoryEndpoint,
 		path: () => '/api/directory?q=target',
-		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]
 	},
 	{
 		name: 'GET /api/auth/me (who am I)',
 		handler: meEndpoint,
 		path: () => '/api/auth/me',
-		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200]
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 200]
 	},
 	{
 		name: 'GET /api/auth/passkeys (my passkeys)',
 		handler: passkeysEndpoint,
 		path: () => '/api/auth/passkeys',
-		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]
 	},
 	{
 		name: 'GET /api/sync/changes (the change feed)',
 		handler: changesEndpoint,
 		path: () => '/api/sync/changes',
 		stream: true,
-		expect: [200, 200, 200, 200, 200, 200, 200, 200, 401]
+		expect: [200, 200, 200, 200, 200, 200, 200, 200, 200, 401]
 	}
 ];
 
@@ -812,25 +986,25 @@ const ADMIN_MATRIX: EndpointRow[] = [
 	{
 		name: 'GET /api/admin/duplicates',
 		handler: duplicatesEndpoint,
-		//      mem  vol  org  men  mod  adm  cur  evo  anon
-		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+		//      mem  vol  org  men  mod  adm  cur  evo  dor  anon
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 403, 401]
 	},
 	{
 		name: 'GET /api/admin/merges',
 		handler: mergesEndpoint,
-		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 403, 401]
 	},
 	{
 		name: 'POST /api/admin/merge',
 		handler: mergeEndpoint,
 		body: mergeTargets,
-		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 403, 401]
 	},
 	{
 		name: 'POST /api/admin/import',
 		handler: importEndpoint,
 		body: importTarget,
-		expect: [403, 403, 403, 403, 403, 200, 403, 403, 401]
+		expect: [403, 403, 403, 403, 403, 200, 403, 403, 403, 401]
 	}
 ];
 
