@@ -203,11 +203,14 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		async apply(db, args, context) {
 			const event = await db.events.get(args.eventId);
 			if (!event) return; // not on this device: the server decides
-			if (event.cancelled || Date.parse(event.endsAt) < writtenAt(context))
+			if (event.cancelled || windowState(event, writtenAt(context)) === 'over')
 				throw new MutationRejected('closed');
-			if (!canRegister(context.actor, event, args.personId))
-				throw new MutationRejected('forbidden');
 			const personId = await resolvePerson(db, args.personId);
+			if (
+				!canRegister(context.actor, event, args.personId) &&
+				!canRegister(context.actor, event, personId)
+			)
+				throw new MutationRejected('forbidden');
 			const existing = await registrationOf(db, args.eventId, personId);
 			if (existing?.status === 'registered' || existing?.status === 'waitlisted') return;
 			if (existing?.status === 'revoked' && !canManageEvent(context.actor, event))
@@ -324,13 +327,16 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 	},
 	'checkin.walkIn': {
 		async apply(db, args, context) {
-			await doorEvent(db, args.eventId, context.actor);
+			const event = await doorEvent(db, args.eventId, context.actor);
 			const createdAt = mutationTime(context);
 			const personId = await resolvePerson(db, await walkInTarget(db, args, createdAt));
 			const registration = await registrationOf(db, args.eventId, personId);
-			if (refusedAtDoor(registration)) throw new MutationRejected('revoked');
-			if (registration) await promoteAtDoor(db, registration);
-			else
+			// Only an organizer takes a revoked ticket back; a cancelled one comes back at the door.
+			if (registration?.status === 'revoked' && !(event && canManageEvent(context.actor, event)))
+				throw new MutationRejected('revoked');
+			if (registration && registration.status !== 'registered')
+				await db.registrations.put({ ...registration, status: 'registered' });
+			else if (!registration)
 				// In the room already: capacity does not apply.
 				await db.registrations.put({
 					id: args.registrationId,
@@ -365,7 +371,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		async apply(db, args, context) {
 			const event = await db.events.get(args.eventId);
 			if (!event) return;
-			if (event.cancelled || windowState(event, writtenAt(context)) !== 'open')
+			if (event.cancelled || windowState(event, Date.parse(args.checkedInAt)) !== 'open')
 				throw new MutationRejected('closed');
 			// Only the door's devices hold the code itself; the attendee's screen checked the
 			// hash before writing (the server checks the code again).

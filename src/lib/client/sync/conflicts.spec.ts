@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import type { DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addEvent, addPerson } from '$lib/server/testing/fixtures';
+import { addEvent, addPerson, addRegistration } from '$lib/server/testing/fixtures';
 import type { GatherDatabase } from '../db';
 import { runMutation } from '../mutations';
-import { addRegistration, atTime, device, serverTransport, sync } from '../testing/harness';
+import { atTime, device, serverTransport, sync } from '../testing/harness';
 import { pullChanges } from './pull';
 
 let server: DatabaseHandle;

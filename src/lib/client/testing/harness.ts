@@ -8,10 +8,7 @@ import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
 import type { LogContributionArgs } from '$lib/domain/mutations';
 import type { PushRequest } from '$lib/domain/sync-protocol';
-import type { RegistrationStatus } from '$lib/domain/entities';
 import type { Database } from '$lib/server/db';
-import { registrations } from '$lib/server/db/schema';
-import { nextVersion } from '$lib/server/db/versions';
 import { handlePull } from '$lib/server/sync/pull';
 import { handlePush } from '$lib/server/sync/push';
 import { GatherDatabase } from '../db';
@@ -62,22 +59,4 @@ export async function atTime<T>(millis: number, work: () => Promise<T>): Promise
 	} finally {
 		vi.useRealTimers();
 	}
-}
-
-/**
- * Register a person on the server directly (a ticketless registration, as an import would
- * make): for specs about the door, where how they registered does not matter.
- */
-export async function addRegistration(
-	server: Database,
-	eventId: string,
-	personId: string,
-	status: RegistrationStatus = 'registered'
-): Promise<string> {
-	const id = newId();
-	await server.transaction(async (tx) => {
-		const version = await nextVersion(tx);
-		await tx.insert(registrations).values({ id, eventId, personId, status, version });
-	});
-	return id;
 }
