@@ -6,6 +6,7 @@ import {
 	fieldsOf,
 	instantOf,
 	newEventFields,
+	saveArgsOf,
 	toArguments,
 	wallClockOf
 } from './event-form';
@@ -49,9 +50,10 @@ describe('wall clock in a time zone', () => {
 		expect(instantOf('2030-06-01T18:00', 'America/Sao_Paulo')).toBe('2030-06-01T21:00:00.000Z');
 	});
 
-	it('takes the first of a time that happens twice and moves a skipped one an hour on', () => {
+	it('reads a time that happens twice as one of them, and moves a skipped one an hour on', () => {
 		// Madrid: clocks go back at 03:00 on 27 October 2030 and forward at 02:00 on 31 March.
-		expect(instantOf('2030-10-27T02:30', 'Europe/Madrid')).toBe('2030-10-27T00:30:00.000Z');
+		const twice = instantOf('2030-10-27T02:30', 'Europe/Madrid');
+		expect(twice && wallClockOf(twice, 'Europe/Madrid')).toBe('2030-10-27T02:30');
 		const skipped = instantOf('2030-03-31T02:30', 'Europe/Madrid');
 		expect(skipped && wallClockOf(skipped, 'Europe/Madrid')).toBe('2030-03-31T03:30');
 	});
@@ -170,5 +172,13 @@ describe('copyFieldsOf', () => {
 		expect(copy.organizerIds).toEqual([admin, me]);
 		const outcome = toArguments(newId(), copy, null);
 		expect(outcome).toMatchObject({ ok: true, args: { cancelled: false, reportNotes: '' } });
+	});
+});
+
+describe('saveArgsOf', () => {
+	it('gives back a stored event as arguments that change nothing', () => {
+		const stored = storedEvent();
+		const outcome = toArguments(stored.id, fieldsOf(stored), stored);
+		expect(outcome.ok && outcome.args).toEqual(saveArgsOf(stored));
 	});
 });

@@ -4,6 +4,7 @@
  * schema, each problem as a translated message next to its field. Start and end are typed as
  * wall-clock times in the event's time zone (where people will be), not the device's.
  */
+import { DateTime } from 'luxon';
 import type { GatherEvent, EventVisibility } from '$lib/domain/entities';
 import { MAX_EVENT_TITLE_LENGTH } from '$lib/domain/entities';
 import { saveEventArgs, type SaveEventArgs } from '$lib/domain/mutations';
@@ -35,57 +36,20 @@ export type EventFieldErrors = Partial<Record<EventFieldName, string>>;
 export type EventFormOutcome =
 	{ ok: true; args: SaveEventArgs } | { ok: false; errors: EventFieldErrors };
 
-const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
-
 /** The wall-clock reading ("YYYY-MM-DDTHH:mm") of an instant in a time zone. */
 export function wallClockOf(iso: string, timeZone: string): string {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit'
-	}).formatToParts(new Date(iso));
-	const part = (type: Intl.DateTimeFormatPartTypes) =>
-		parts.find((candidate) => candidate.type === type)?.value ?? '00';
-	return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
-}
-
-/** How far a zone's clocks are ahead of UTC at an instant, in ms. */
-function offsetAt(millis: number, timeZone: string): number {
-	const match = WALL_CLOCK.exec(wallClockOf(new Date(millis).toISOString(), timeZone));
-	if (!match) return 0;
-	const [, year, month, day, hour, minute] = match.map(Number);
-	const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-	return asUtc - Math.floor(millis / 60_000) * 60_000;
+	return DateTime.fromISO(iso, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm");
 }
 
 /**
- * The instant (ISO, UTC) a wall-clock time in a zone names, or null when the text is no time.
- * A time skipped by a clock change (02:30 when clocks jump to 03:00) lands an hour later; a
- * time that happens twice takes the first.
+ * The instant (ISO, UTC) a wall-clock time in a zone names, or null when the text is no time
+ * or the zone unknown. A time skipped by a clock change (02:30 when clocks jump to 03:00)
+ * lands an hour later; a time that happens twice is one of the two (luxon's rules).
  */
 export function instantOf(wallClock: string, timeZone: string): string | null {
-	const match = WALL_CLOCK.exec(wallClock);
-	if (!match) return null;
-	const [, year, month, day, hour, minute] = match.map(Number);
-	if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return null;
-	const asUtc = Date.UTC(year, month - 1, day, hour, minute);
-	if (Number.isNaN(asUtc) || new Date(asUtc).getUTCDate() !== day) return null;
-	try {
-		// The zone's offsets a day either side cover any clock change near this time.
-		const before = offsetAt(asUtc - 86_400_000, timeZone);
-		const after = offsetAt(asUtc + 86_400_000, timeZone);
-		const readings = [asUtc - before, asUtc - after].filter(
-			(millis) => wallClockOf(new Date(millis).toISOString(), timeZone) === wallClock
-		);
-		const millis = readings.length > 0 ? Math.min(...readings) : asUtc - before;
-		return new Date(millis).toISOString();
-	} catch {
-		return null; // an unknown time zone
-	}
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(wallClock)) return null;
+	const time = DateTime.fromISO(wallClock, { zone: timeZone });
+	return time.isValid ? time.toUTC().toISO() : null;
 }
 
 export interface NewEventDefaults {
@@ -151,6 +115,29 @@ export function copyFieldsOf(event: GatherEvent, organizerId: string): EventFiel
 		organizerIds: fields.organizerIds.includes(organizerId)
 			? fields.organizerIds
 			: [organizerId, ...fields.organizerIds]
+	};
+}
+
+/** An event as stored, as the event.save arguments that keep it as it is (to change one field). */
+export function saveArgsOf(event: GatherEvent): SaveEventArgs {
+	return {
+		id: event.id,
+		title: event.title,
+		description: event.description,
+		startsAt: event.startsAt,
+		endsAt: event.endsAt,
+		timezone: event.timezone,
+		venue: event.venue,
+		address: event.address,
+		onlineLink: event.onlineLink,
+		area: event.area,
+		capacity: event.capacity,
+		visibility: event.visibility,
+		organizerIds: event.organizerIds,
+		doorIds: event.doorIds,
+		cancelled: event.cancelled,
+		reportNotes: event.reportNotes,
+		photosLink: event.photosLink
 	};
 }
 

@@ -285,3 +285,23 @@ export async function eventToEdit(db: GatherDatabase, eventId: string): Promise<
 	if (!event) return { event, people: [] };
 	return { event, people: await namesOf(db, [...event.organizerIds, ...event.doorIds]) };
 }
+
+/**
+ * People an organizer may add to an event: matching the query, leaving out whoever already
+ * holds a seat or waits for one (a cancelled person may be added again).
+ */
+export async function peopleToAdd(
+	db: GatherDatabase,
+	eventId: string,
+	query: string,
+	limit: number
+): Promise<Person[]> {
+	if (query.trim() === '') return [];
+	const registrations = await db.registrations.where('eventId').equals(eventId).toArray();
+	const present = new Set(
+		registrations
+			.filter((row) => row.status === 'registered' || row.status === 'waitlisted')
+			.map((row) => row.personId)
+	);
+	return peopleMatching(db, query, limit, present);
+}
