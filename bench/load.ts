@@ -9,7 +9,7 @@ import {
 	pushResponseSchema,
 	type PushedMutation
 } from '$lib/domain/sync-protocol';
-import { ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
+import { AREAS, LOGGED_ACTIVITY_TYPES } from '$lib/domain/taxonomy';
 import { percentile } from './stats';
 
 export interface LoadPlan {
@@ -64,7 +64,7 @@ function batch(first: number, size: number, node: string): PushedMutation[] {
 		args: {
 			id: newId(),
 			area: AREAS[offset % AREAS.length],
-			activityType: ACTIVITY_TYPES[offset % ACTIVITY_TYPES.length],
+			activityType: LOGGED_ACTIVITY_TYPES[offset % LOGGED_ACTIVITY_TYPES.length],
 			description: `Load test contribution ${first + offset}`,
 			happenedOn: today,
 			link: null

@@ -38,6 +38,8 @@ import {
 	eventDownloadRow,
 	type EventDownloadResult
 } from './event-download';
+import type { DoorDeviceResult } from './browser/door-device';
+import { benchmarkDoorDevice, doorDeviceDetail, doorDeviceRows } from './door-device';
 import { runLoad, singleDevice, type LoadResult } from './load';
 import { consoleTable, table, writeResults, type Row } from './report';
 import {
@@ -75,7 +77,8 @@ const SIZES = {
 		devicePeople: 20_000,
 		deviceRounds: 10,
 		eventAttendees: 10_000,
-		eventDevices: 3
+		eventDevices: 3,
+		doorScans: 300
 	},
 	// `npm run bench -- --quick`: the same code paths, smaller, for trying the harness out.
 	quick: {
@@ -90,7 +93,8 @@ const SIZES = {
 		devicePeople: 5_000,
 		deviceRounds: 2,
 		eventAttendees: 2_000,
-		eventDevices: 1
+		eventDevices: 1,
+		doorScans: 50
 	}
 };
 
@@ -276,6 +280,7 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	let directoryOnDevice: DirectoryDeviceResult | undefined;
 	let directoryOnServer: DirectoryServerResult | undefined;
 	let eventDownload: EventDownloadResult | undefined;
+	let door: DoorDeviceResult | undefined;
 	let chromiumVersion: string;
 	let postgresName = 'not available';
 	const started = performance.now();
@@ -344,6 +349,10 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 
 			log(`offline directory search over ${thousands(size.devicePeople)} people …`);
 			directoryOnDevice = await directoryDevice(browser, size.devicePeople, size.deviceRounds);
+
+			log(`door: scans and searches over ${thousands(size.eventAttendees)} attendees …`);
+			door = await benchmarkDoorDevice(browser, size.eventAttendees, size.doorScans);
+			eventRows.push(...doorDeviceRows(door));
 		} finally {
 			await browser.close();
 			await server.stop();
@@ -432,7 +441,8 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			directoryServer: directoryOnServer,
 			directoryDevice: directoryOnDevice
 		}),
-		...(eventDownload ? [eventDownloadDetail(eventDownload)] : [])
+		...(eventDownload ? [eventDownloadDetail(eventDownload)] : []),
+		...(door ? [doorDeviceDetail(door)] : [])
 	].join('\n');
 	if (argv.includes('--quick')) log('--quick: docs/benchmarks.md left as it is');
 	else log(`written to ${path.relative(root, await writeResults(root, generated))}`);

@@ -8,7 +8,7 @@ import type { Actor } from '$lib/domain/actor';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
-import { ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
+import { AREAS, LOGGED_ACTIVITY_TYPES } from '$lib/domain/taxonomy';
 import type { Database } from '$lib/server/db';
 import { contributions, people } from '$lib/server/db/schema';
 import { handlePush } from '$lib/server/sync/push';
@@ -29,7 +29,7 @@ function args(index: number, today: string) {
 	return {
 		id: newId(),
 		area: AREAS[index % AREAS.length],
-		activityType: ACTIVITY_TYPES[index % ACTIVITY_TYPES.length],
+		activityType: LOGGED_ACTIVITY_TYPES[index % LOGGED_ACTIVITY_TYPES.length],
 		description: `Pushed contribution number ${index}: reviewed translations and docs`,
 		happenedOn: today,
 		link: index % 3 === 0 ? `https://example.org/contributions/${index}` : null

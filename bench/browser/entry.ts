@@ -17,7 +17,7 @@ import {
 	emptyChanges,
 	type PullResponse
 } from '$lib/domain/sync-protocol';
-import { ACTIVITY_TYPES, AREAS } from '$lib/domain/taxonomy';
+import { AREAS, LOGGED_ACTIVITY_TYPES } from '$lib/domain/taxonomy';
 
 const today = new Date().toISOString().slice(0, 10);
 
@@ -25,7 +25,7 @@ function contributionArgs(index: number): LogContributionArgs {
 	return {
 		id: newId(),
 		area: AREAS[index % AREAS.length],
-		activityType: ACTIVITY_TYPES[index % ACTIVITY_TYPES.length],
+		activityType: LOGGED_ACTIVITY_TYPES[index % LOGGED_ACTIVITY_TYPES.length],
 		description: `Benchmark contribution number ${index}: reviewed translations and docs`,
 		happenedOn: today,
 		link: index % 3 === 0 ? `https://example.org/contributions/${index}` : null
@@ -251,3 +251,4 @@ export async function pullWithPhases(actor: Actor): Promise<PullPhases> {
 }
 
 export { directorySearch, type DirectoryDeviceResult } from './directory';
+export { doorDevice, type DoorDeviceResult } from './door-device';

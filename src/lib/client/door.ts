@@ -157,6 +157,8 @@ export class DoorDesk {
 		// Listening before reading: a write committed during the first read is read again.
 		desks.add(desk);
 		await desk.refresh();
+		// Sorted now rather than on the first search, which the door would wait for.
+		desk.#ordered();
 		return desk;
 	}
 
@@ -424,12 +426,22 @@ export class DoorDesk {
 	}
 
 	async #putRegistrations(rows: Registration[]): Promise<void> {
-		if (rows.length === 0) return;
-		this.#sorted = null;
-		const people = await this.#db.people.bulkGet(rows.map((row) => row.personId));
-		rows.forEach((row, index) => {
+		// A registration already held keeps its person's name (a renamed person arrives by a
+		// notice of their own), so re-reading one after a scan reads no person and keeps the
+		// search order.
+		const fresh = rows.filter((row) => this.#entries.get(row.personId)?.registrationId !== row.id);
+		const people =
+			fresh.length > 0 ? await this.#db.people.bulkGet(fresh.map((row) => row.personId)) : [];
+		const named = new Map(fresh.map((row, index) => [row.id, people[index]]));
+		for (const row of rows) {
+			const held = this.#entries.get(row.personId);
+			if (held?.registrationId === row.id) {
+				held.status = row.status;
+				held.walkIn = row.walkIn;
+				continue;
+			}
 			this.#dropRegistration(row.id);
-			const person = people[index];
+			const person = named.get(row.id);
 			this.#byRegistration.set(row.id, row.personId);
 			this.#entries.set(
 				row.personId,
@@ -444,7 +456,8 @@ export class DoorDesk {
 					person?.email ?? null
 				)
 			);
-		});
+			this.#sorted = null;
+		}
 	}
 
 	#entry(
