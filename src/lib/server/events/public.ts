@@ -196,10 +196,7 @@ async function guestPerson(
 	// Stored as every email is: trimmed and lower-cased (guestSchema does it; callers may not).
 	const email = guest.email.trim().toLowerCase();
 	const findByEmail = async () => {
-		const [row] = await tx
-			.select({ id: people.id })
-			.from(people)
-			.where(eq(people.email, email));
+		const [row] = await tx.select({ id: people.id }).from(people).where(eq(people.email, email));
 		return row ?? null;
 	};
 	let found = await findByEmail();
@@ -252,11 +249,11 @@ export async function registerFromPage(
 		const version = await nextVersion(tx);
 
 		let personId: string;
-		if (viewer) {
-			const person = await resolvePerson(tx, viewer.personId);
+		if ('actor' in registrant) {
+			const person = await resolvePerson(tx, registrant.actor.personId);
 			if (!person || person.status !== 'active') return { kind: 'forbidden' };
 			personId = person.id;
-			if (!canRegister(viewer, event, personId)) {
+			if (!canRegister(registrant.actor, event, personId)) {
 				// An invite-only event's own attendee keeps what they have.
 				const own = await registrationRow(tx, eventId, personId);
 				if (own && (own.status === 'registered' || own.status === 'waitlisted'))
