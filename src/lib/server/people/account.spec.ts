@@ -38,6 +38,7 @@ import {
 	addGroup,
 	addMembership,
 	addPersonWithProfile,
+	addRegistration,
 	clock,
 	logContribution
 } from '$lib/server/testing/fixtures';
@@ -116,12 +117,23 @@ async function world() {
 			ticketCode: `ticket-${registrationId}`,
 			version
 		});
+		const door = newId();
+		const at = new Date();
 		await tx.insert(checkIns).values({
 			eventId,
 			personId: ana.personId,
-			checkedInAt: new Date(),
-			deviceIds: [newId()],
+			checkedInAt: at,
+			deviceIds: [door],
 			recordedBy: ben.personId,
+			admissions: [
+				{
+					deviceId: door,
+					deviceName: 'Door 2',
+					recordedBy: ben.personId,
+					at: at.toISOString(),
+					method: 'scan'
+				}
+			],
 			version
 		});
 		await tx.insert(awards).values([
@@ -230,6 +242,10 @@ describe('exportPersonData', () => {
 		]);
 		expect(data.checkIns).toEqual([
 			expect.objectContaining({ eventId, personId: ana.personId, recordedBy: ben.personId })
+		]);
+		// Which door let them in and how, but not the door's device id.
+		expect(data.checkIns[0].admissions).toEqual([
+			{ deviceName: 'Door 2', recordedBy: ben.personId, at: expect.any(String), method: 'scan' }
 		]);
 		expect(data.contributions).toHaveLength(2);
 		expect(data.contributions.map((row) => row.description)).toContain(
@@ -420,6 +436,21 @@ describe('deleteAccount', () => {
 			finishSignIn(handle.db, cookies, url, authenticator.authenticate(request))
 		).rejects.toMatchObject({ code: 'unknown_credential' });
 		await handle.db.delete(authChallenges);
+	});
+
+	it("gives a deleted person's seat to the event's waiting list", async () => {
+		const organizer = await addPersonWithProfile(handle.db, { roles: ['member', 'organizer'] });
+		const full = await addEvent(handle.db, [organizer.personId], newId(), { capacity: 1 });
+		const leaving = await addPersonWithProfile(handle.db, { displayName: 'Leaving' });
+		const waiting = await addPersonWithProfile(handle.db);
+		await addRegistration(handle.db, full, leaving.personId);
+		expect((await addRegistration(handle.db, full, waiting.personId)).status).toBe('waitlisted');
+		await deleteAccount(handle.db, leaving.personId, 'Leaving');
+		const [promoted] = await handle.db
+			.select()
+			.from(registrations)
+			.where(eq(registrations.personId, waiting.personId));
+		expect(promoted).toMatchObject({ status: 'registered', ticketCode: expect.any(String) });
 	});
 
 	it('refuses to delete the last admin, and lets one go while another remains', async () => {

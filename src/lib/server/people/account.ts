@@ -29,6 +29,7 @@ import {
 } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { notifyVersion } from '$lib/server/sync/changes';
+import { promoteWaitlist } from '$lib/server/events/registrations';
 import { recordDeletions } from '$lib/server/sync/deletions';
 import {
 	toAward,
@@ -176,7 +177,10 @@ export async function exportPersonData(db: Database, personId: string, now = new
 					return { ...omit(toRegistration(registration), 'version'), eventTitle };
 				}),
 				checkIns: checkInRows.map(({ checkIn, eventTitle }) => {
-					return { ...omit(toCheckIn(checkIn), 'version', 'deviceIds'), eventTitle };
+					const row = omit(toCheckIn(checkIn), 'version', 'deviceIds');
+					// Which door let them in and how; the devices' ids are the door staff's.
+					const admissions = row.admissions.map((admission) => omit(admission, 'deviceId'));
+					return { ...row, admissions, eventTitle };
 				}),
 				contributions: contributionRows.map((contribution) => {
 					return omit(toContribution(contribution), 'version');
@@ -300,13 +304,20 @@ export async function deleteAccount(
 		const cancelled = await tx
 			.delete(registrations)
 			.where(eq(registrations.personId, personId))
-			.returning({ id: registrations.id });
+			.returning({
+				id: registrations.id,
+				eventId: registrations.eventId,
+				status: registrations.status
+			});
 		await recordDeletions(
 			tx,
 			'registrations',
 			cancelled.map((row) => row.id),
 			version
 		);
+		// A seat they held goes to the event's waiting list.
+		for (const row of cancelled)
+			if (row.status === 'registered') await promoteWaitlist(tx, row.eventId, version);
 		const refused = await tx
 			.delete(rejectedMutations)
 			.where(eq(rejectedMutations.personId, personId))

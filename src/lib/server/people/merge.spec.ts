@@ -97,6 +97,7 @@ const NOT_PEOPLE = new Set([
 	'contributions.event_id',
 	'contributions.id',
 	'devices.id',
+	'event_keys.event_id',
 	'events.id',
 	'groups.id',
 	'memberships.group_id',
@@ -185,7 +186,8 @@ describe('mergePeople', () => {
 		});
 
 		const sprint = await addEvent(db, [merged, other]);
-		const onboarding = await addEvent(db, [survivor]);
+		// The merged person helps at this one's door.
+		const onboarding = await addEvent(db, [survivor], newId(), { doorIds: [merged, other] });
 		const meetup = await addEvent(db, [merged, survivor]);
 		const helper = await addBadge(db);
 		const mentor = await addBadge(db);
@@ -361,6 +363,13 @@ describe('mergePeople', () => {
 			[sprint]: [survivor, other],
 			[meetup]: [survivor]
 		});
+		const [door] = await db
+			.select({ doorIds: events.doorIds })
+			.from(events)
+			.where(eq(events.id, onboarding));
+		expect(door.doorIds).toEqual([survivor, other]);
+		// The admission the merged person recorded at the door names the survivor.
+		expect(recorded.admissions.map((admission) => admission.recordedBy)).toEqual([survivor]);
 
 		// Profiles: the survivor keeps what it had, gains what it lacked (with its privacy and
 		// clock) and the roles of both; the merged person is an empty pointer.
@@ -467,7 +476,9 @@ describe('mergePeople', () => {
 		const pulledPeople = Object.fromEntries(page.changes.people.map((row) => [row.id, row]));
 		expect(pulledPeople[merged]).toMatchObject({ status: 'merged', mergedInto: survivor });
 		expect(pulledPeople[survivor]).toMatchObject({ city: 'Madrid' });
-		expect(page.changes.events.map((row) => row.id).sort()).toEqual([sprint, meetup].sort());
+		expect(page.changes.events.map((row) => row.id).sort()).toEqual(
+			[sprint, onboarding, meetup].sort()
+		);
 		const stamps = Object.values(page.changes).flatMap((rows) =>
 			rows.map((row: { version: number }) => row.version)
 		);

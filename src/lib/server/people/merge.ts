@@ -374,17 +374,28 @@ async function moveRegistrations({ tx, survivorId, mergedId, version, moved }: M
 
 /** Where the merged person's id appears as someone else's row: organizer, awarder, recorder. */
 async function replaceMentions({ tx, survivorId, mergedId, version, moved }: Move) {
-	const organized = await tx
-		.select({ id: events.id, organizerIds: events.organizerIds })
+	const staffed = await tx
+		.select({ id: events.id, organizerIds: events.organizerIds, doorIds: events.doorIds })
 		.from(events)
-		.where(sql`${mergedId}::uuid = any(${events.organizerIds})`);
-	for (const event of organized) {
-		const organizerIds = [
-			...new Set(event.organizerIds.map((id) => (id === mergedId ? survivorId : id)))
-		];
-		await tx.update(events).set({ organizerIds, version }).where(eq(events.id, event.id));
+		.where(
+			sql`${mergedId}::uuid = any(${events.organizerIds}) or ${mergedId}::uuid = any(${events.doorIds})`
+		);
+	const replace = (ids: string[]) => [
+		...new Set(ids.map((id) => (id === mergedId ? survivorId : id)))
+	];
+	for (const event of staffed) {
+		await tx
+			.update(events)
+			.set({ organizerIds: replace(event.organizerIds), doorIds: replace(event.doorIds), version })
+			.where(eq(events.id, event.id));
+		// The survivor now runs this door: its attendee list must reach their devices.
+		if (!event.organizerIds.includes(survivorId) && !event.doorIds.includes(survivorId)) {
+			await tx.update(registrations).set({ version }).where(eq(registrations.eventId, event.id));
+			await tx.update(checkIns).set({ version }).where(eq(checkIns.eventId, event.id));
+		}
 	}
-	moved.eventsOrganized = organized.length;
+	// Helping at a door is not counted: the log counts what the person organized.
+	moved.eventsOrganized = staffed.filter((event) => event.organizerIds.includes(mergedId)).length;
 	moved.awardsGiven = (
 		await tx
 			.update(awards)
@@ -399,6 +410,25 @@ async function replaceMentions({ tx, survivorId, mergedId, version, moved }: Mov
 			.where(eq(checkIns.recordedBy, mergedId))
 			.returning({ eventId: checkIns.eventId })
 	).length;
+	// The admissions they recorded at a door (the report lists who let whom in).
+	const admitted = await tx
+		.select({
+			eventId: checkIns.eventId,
+			personId: checkIns.personId,
+			admissions: checkIns.admissions
+		})
+		.from(checkIns)
+		.where(sql`${checkIns.admissions} @> ${JSON.stringify([{ recordedBy: mergedId }])}::jsonb`);
+	for (const row of admitted)
+		await tx
+			.update(checkIns)
+			.set({
+				admissions: row.admissions.map((admission) =>
+					admission.recordedBy === mergedId ? { ...admission, recordedBy: survivorId } : admission
+				),
+				version
+			})
+			.where(and(eq(checkIns.eventId, row.eventId), eq(checkIns.personId, row.personId)));
 	// People merged into the merged person earlier now point at the survivor: one hop again.
 	moved.earlierMerges = (
 		await tx

@@ -46,7 +46,7 @@ export function addRegistration(
 	db: Database,
 	eventId: string,
 	personId: string,
-	status: 'registered' | 'waitlisted' | 'cancelled' = 'registered'
+	status: 'registered' | 'waitlisted' | 'cancelled' | 'revoked' = 'registered'
 ): Promise<string> {
 	const id = newId();
 	return written(db, async (tx, version) => {
@@ -63,10 +63,23 @@ export function addCheckIn(
 	personId: string,
 	facts: { checkedInAt: string; recordedBy: string; deviceIds: string[] }
 ): Promise<void> {
+	// Each device admitted them at that time, by search (as a door records it).
+	const admissions = facts.deviceIds.map((deviceId) => ({
+		deviceId,
+		deviceName: '',
+		recordedBy: facts.recordedBy,
+		at: new Date(facts.checkedInAt).toISOString(),
+		method: 'search' as const
+	}));
 	return written(db, async (tx, version) => {
-		await tx
-			.insert(checkIns)
-			.values({ eventId, personId, ...facts, checkedInAt: new Date(facts.checkedInAt), version });
+		await tx.insert(checkIns).values({
+			eventId,
+			personId,
+			...facts,
+			admissions,
+			checkedInAt: new Date(facts.checkedInAt),
+			version
+		});
 	});
 }
 

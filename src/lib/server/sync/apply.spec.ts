@@ -11,7 +11,13 @@ import type { PushedMutation } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
 import { awards, checkIns, people, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addBadge, addEvent, addPerson } from '$lib/server/testing/fixtures';
+import {
+	addBadge,
+	addEvent,
+	addPerson,
+	addRegistration,
+	checkInArgs
+} from '$lib/server/testing/fixtures';
 import { mergePeople } from '$lib/server/people/merge';
 import { handlePull } from './pull';
 import { handlePush } from './push';
@@ -73,13 +79,13 @@ describe('checkin.record', () => {
 			[early, late]
 		]) {
 			const person = await addPerson(handle.db);
+			await addRegistration(handle.db, eventId, person.personId);
 			const doors = [device(organizer, 'door1'), device(organizer, 'door2')];
 			for (const [index, checkedInAt] of order.entries())
-				await doors[index].push('checkin.record', {
-					eventId,
-					personId: person.personId,
-					checkedInAt
-				});
+				await doors[index].push(
+					'checkin.record',
+					checkInArgs(eventId, person.personId, { checkedInAt })
+				);
 			const row = await checkInOf(person.personId);
 			expect(row?.checkedInAt.toISOString()).toBe(early);
 			expect(row?.deviceIds).toEqual(doors.map((door) => door.deviceId).sort());
@@ -90,16 +96,17 @@ describe('checkin.record', () => {
 		const volunteer = await addPerson(handle.db, ['member', 'organizer']);
 		const door = device(volunteer, 'other');
 		const someone = await addPerson(handle.db);
-		const forbidden = await door.push('checkin.record', {
-			eventId,
-			personId: someone.personId,
-			checkedInAt: new Date(now).toISOString()
-		});
-		const future = await device(organizer, 'door3').push('checkin.record', {
-			eventId,
-			personId: someone.personId,
-			checkedInAt: new Date(now + 60_000).toISOString()
-		});
+		await addRegistration(handle.db, eventId, someone.personId);
+		const forbidden = await door.push(
+			'checkin.record',
+			checkInArgs(eventId, someone.personId, { checkedInAt: new Date(now).toISOString() })
+		);
+		const future = await device(organizer, 'door3').push(
+			'checkin.record',
+			checkInArgs(eventId, someone.personId, {
+				checkedInAt: new Date(now + 60_000).toISOString()
+			})
+		);
 		expect([forbidden.rejected, future.rejected]).toEqual([1, 1]);
 		expect(await checkInOf(someone.personId)).toBeUndefined();
 	});
@@ -203,6 +210,7 @@ describe('writes about a merged or deleted person', () => {
 	it('lands a check-in and an award for a merged id on the survivor', async () => {
 		const survivor = await addPerson(handle.db);
 		const duplicate = await addPerson(handle.db);
+		await addRegistration(handle.db, eventId, duplicate.personId);
 		await mergePeople(handle.db, {
 			survivorId: survivor.personId,
 			mergedId: duplicate.personId,
@@ -211,7 +219,7 @@ describe('writes about a merged or deleted person', () => {
 		const door = device(organizer, 'door');
 		const checkedInAt = new Date(now - 60_000).toISOString();
 		expect(
-			await door.push('checkin.record', { eventId, personId: duplicate.personId, checkedInAt })
+			await door.push('checkin.record', checkInArgs(eventId, duplicate.personId, { checkedInAt }))
 		).toMatchObject({ applied: 1, rejected: 0 });
 		expect(
 			await door.push('award.grant', { badgeId, personId: duplicate.personId, evidence: null })
@@ -231,7 +239,7 @@ describe('writes about a merged or deleted person', () => {
 		const door = device(organizer, 'door2');
 		const checkedInAt = new Date(now - 60_000).toISOString();
 		expect(
-			await door.push('checkin.record', { eventId, personId: gone.personId, checkedInAt })
+			await door.push('checkin.record', checkInArgs(eventId, gone.personId, { checkedInAt }))
 		).toMatchObject({ applied: 0, rejected: 1 });
 		const [refusal] = await handle.db
 			.select()
