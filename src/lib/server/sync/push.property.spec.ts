@@ -4,7 +4,7 @@
  * has retried what was not acknowledged the server holds the same state as if every device
  * had pushed its outbox once, in order, one device after the other.
  */
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
@@ -22,7 +22,13 @@ import {
 	rejectedMutations
 } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addBadge, addEvent, addPerson, addPersonWithId } from '$lib/server/testing/fixtures';
+import {
+	addBadge,
+	addEvent,
+	addPerson,
+	addPersonWithId,
+	addRegistration
+} from '$lib/server/testing/fixtures';
 import { handlePush } from './push';
 
 /** The system under test and the reference: created once, every run uses fresh ids. */
@@ -133,6 +139,7 @@ interface Cast {
 	owners: Actor[];
 	/** People checked in at the door; the last one is the member. */
 	checkInTargets: string[];
+	registrationIds: string[];
 	awardTargets: string[];
 	eventId: string;
 	badgeId: string;
@@ -148,6 +155,7 @@ function newCast(): Cast {
 	return {
 		owners,
 		checkInTargets: [...attendees, owners[MEMBER].personId],
+		registrationIds: [newId(), newId(), newId()],
 		awardTargets: attendees,
 		eventId: newId(),
 		badgeId: newId()
@@ -158,6 +166,9 @@ async function insertCast(db: Database, cast: Cast): Promise<void> {
 	for (const owner of cast.owners) await addPersonWithId(db, owner.personId, [...owner.roles]);
 	for (const id of cast.awardTargets) await addPersonWithId(db, id);
 	await addEvent(db, [cast.owners[ADMIN].personId, cast.owners[1].personId], cast.eventId);
+	// Everyone the door checks in holds a ticket (ids shared by both databases).
+	for (const [index, personId] of cast.checkInTargets.entries())
+		await addRegistration(db, cast.eventId, personId, { id: cast.registrationIds[index] });
 	await addBadge(db, cast.badgeId);
 }
 
@@ -244,7 +255,9 @@ function mutationFor(
 				args: {
 					eventId: cast.eventId,
 					personId: cast.checkInTargets[intent.person],
-					checkedInAt: new Date(minutes * 60_000).toISOString()
+					checkedInAt: new Date(minutes * 60_000).toISOString(),
+					deviceName: `Door ${label}`,
+					method: intent.minutesEarlier % 2 === 0 ? 'scan' : 'search'
 				}
 			};
 		}
@@ -340,6 +353,13 @@ async function domainState(db: Database, cast: Cast, fleet: Device[]) {
 		.select()
 		.from(contributions)
 		.where(inArray(contributions.personId, personIds));
+	// The server's own "attended" contributions: one per person checked in (ids are its own).
+	const attendedRows = await db
+		.select({ personId: contributions.personId })
+		.from(contributions)
+		.where(
+			and(eq(contributions.eventId, cast.eventId), eq(contributions.activityType, 'attended'))
+		);
 	const checkInRows = await db.select().from(checkIns).where(eq(checkIns.eventId, cast.eventId));
 	const awardRows = await db.select().from(awards).where(eq(awards.badgeId, cast.badgeId));
 	const [profile] = await db
@@ -360,20 +380,23 @@ async function domainState(db: Database, cast: Cast, fleet: Device[]) {
 	const deviceRows = await db.select().from(devices).where(inArray(devices.id, deviceIds));
 
 	return {
+		attended: attendedRows.map((row) => row.personId).sort(),
 		contributions: sortBy(
-			contributionRows.map((row) => ({
-				id: row.id,
-				personId: row.personId,
-				area: row.area,
-				activityType: row.activityType,
-				description: row.description,
-				happenedOn: row.happenedOn,
-				link: row.link,
-				eventId: row.eventId,
-				createdAt: row.createdAt.toISOString(),
-				deviceId: row.deviceId,
-				mutationId: row.mutationId
-			})),
+			contributionRows
+				.filter((row) => row.activityType !== 'attended')
+				.map((row) => ({
+					id: row.id,
+					personId: row.personId,
+					area: row.area,
+					activityType: row.activityType,
+					description: row.description,
+					happenedOn: row.happenedOn,
+					link: row.link,
+					eventId: row.eventId,
+					createdAt: row.createdAt.toISOString(),
+					deviceId: row.deviceId,
+					mutationId: row.mutationId
+				})),
 			(row) => row.id
 		),
 		checkIns: sortBy(
@@ -382,7 +405,8 @@ async function domainState(db: Database, cast: Cast, fleet: Device[]) {
 				personId: row.personId,
 				checkedInAt: row.checkedInAt.toISOString(),
 				deviceIds: [...row.deviceIds].sort(),
-				recordedBy: row.recordedBy
+				recordedBy: row.recordedBy,
+				admissions: row.admissions
 			})),
 			(row) => row.personId
 		),
@@ -432,17 +456,27 @@ function expectedContributionIds(fleet: Device[]): string[] {
 }
 
 /** Per person checked in: the earliest time any allowed device saw them, and those devices. */
-function expectedCheckIns(fleet: Device[]): Map<string, { at: number; deviceIds: Set<string> }> {
-	const expected = new Map<string, { at: number; deviceIds: Set<string> }>();
+function expectedCheckIns(
+	fleet: Device[]
+): Map<string, { at: number; deviceIds: Set<string>; admissions: Map<string, number> }> {
+	const expected = new Map<
+		string,
+		{ at: number; deviceIds: Set<string>; admissions: Map<string, number> }
+	>();
 	for (const device of fleet) {
 		if (!device.actor.roles.some((role) => role === 'admin' || role === 'organizer')) continue;
 		for (const mutation of device.mutations) {
 			if (mutation.name !== 'checkin.record' || isAhead(mutation)) continue;
 			const args = mutation.args as { personId: string; checkedInAt: string };
 			const at = Date.parse(args.checkedInAt);
-			const current = expected.get(args.personId) ?? { at, deviceIds: new Set<string>() };
+			const current = expected.get(args.personId) ?? {
+				at,
+				deviceIds: new Set<string>(),
+				admissions: new Map<string, number>()
+			};
 			current.at = Math.min(current.at, at);
 			current.deviceIds.add(device.id);
+			current.admissions.set(device.id, Math.min(current.admissions.get(device.id) ?? at, at));
 			expected.set(args.personId, current);
 		}
 	}
@@ -485,7 +519,14 @@ describe('push, as properties', () => {
 						const expected = checkIns.get(row.personId);
 						expect(Date.parse(row.checkedInAt)).toBe(expected?.at);
 						expect(row.deviceIds).toEqual([...(expected?.deviceIds ?? [])].sort());
+						// One admission per device, at the earliest time that device saw them.
+						expect(
+							Object.fromEntries(
+								row.admissions.map((admission) => [admission.deviceId, Date.parse(admission.at)])
+							)
+						).toEqual(Object.fromEntries(expected?.admissions ?? []));
 					}
+					expect(actual.attended).toEqual(actual.checkIns.map((row) => row.personId).sort());
 					const rejected = new Set(
 						actual.rejections.map((row) => `${row.deviceId}/${row.mutationId}`)
 					);
