@@ -5,14 +5,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+	admissionFacts,
 	mergeAward,
 	mergeCheckIn,
+	withoutAdmission,
 	mergeProfile,
 	type FieldClocks,
 	type ProfilePatch
 } from './conflicts';
 import { encodeHlc } from './hlc';
-import { DEFAULT_PRIVACY, type Privacy } from './entities';
+import { ADMISSION_METHODS, DEFAULT_PRIVACY, type Admission, type Privacy } from './entities';
 
 type CheckInFacts = Parameters<typeof mergeCheckIn>[1];
 type AwardFacts = Parameters<typeof mergeAward>[1];
@@ -24,11 +26,28 @@ const start = Date.UTC(2026, 4, 16, 9);
 /** A few instants a minute apart, so that equal times (ties) come up often. */
 const instant = fc.integer({ min: 0, max: 3 }).map((minute) => new Date(start + minute * 60_000));
 
-const checkIn: fc.Arbitrary<CheckInFacts> = fc.record({
-	checkedInAt: instant.map((date) => date.toISOString()),
-	deviceIds: fc.subarray(['0190a000-0000-7000-8000-00000000000c', ...devices], { minLength: 1 }),
-	recordedBy: fc.constantFrom(...organizers)
+const allDevices = ['0190a000-0000-7000-8000-00000000000c', ...devices];
+
+/** One device letting someone in: ties in time, recorder and device come up often. */
+const admission: fc.Arbitrary<Admission> = fc.record({
+	deviceId: fc.constantFrom(...allDevices),
+	deviceName: fc.constantFrom('', 'Door 1', 'Door 2'),
+	recordedBy: fc.constantFrom(...organizers),
+	at: instant.map((date) => date.toISOString()),
+	method: fc.constantFrom(...ADMISSION_METHODS)
 });
+
+/** What a device sends: its admission, or a check-in it already merged from several. */
+const checkIn: fc.Arbitrary<CheckInFacts> = fc
+	.array(admission, { minLength: 1, maxLength: 3 })
+	.map((admissions) => foldAdmissions(admissions)!);
+
+function foldAdmissions(admissions: readonly Admission[]): CheckInFacts | null {
+	return admissions.reduce<CheckInFacts | null>(
+		(held, one) => mergeCheckIn(held, admissionFacts(one)),
+		null
+	);
+}
 
 /** Awards, some at the same moment by the same awarder (two devices of one organizer). */
 const awardList = fc.uniqueArray(
@@ -137,15 +156,41 @@ const profileWrites = fc.uniqueArray(
 );
 
 describe('mergeCheckIn', () => {
-	it('keeps the earliest check-in and every device that recorded it', () => {
-		const door = { checkedInAt: '2026-05-16T09:02:00.000Z', deviceIds: [devices[1]] };
-		const tablet = { checkedInAt: '2026-05-16T09:00:00.000Z', deviceIds: [devices[0]] };
-		const first = mergeCheckIn(null, { ...door, recordedBy: organizers[0] });
-		const merged = mergeCheckIn(first, { ...tablet, recordedBy: organizers[1] });
+	it("keeps the earliest check-in, every device that recorded it and each one's admission", () => {
+		const door = {
+			deviceId: devices[1],
+			deviceName: 'Door 2',
+			recordedBy: organizers[0],
+			at: '2026-05-16T09:02:00.000Z',
+			method: 'scan' as const
+		};
+		const tablet = {
+			deviceId: devices[0],
+			deviceName: 'Tablet',
+			recordedBy: organizers[1],
+			at: '2026-05-16T09:00:00+00:00',
+			method: 'search' as const
+		};
+		const first = mergeCheckIn(null, admissionFacts(door));
+		const merged = mergeCheckIn(first, admissionFacts(tablet));
 		expect(merged).toEqual({
 			checkedInAt: '2026-05-16T09:00:00.000Z',
 			recordedBy: organizers[1],
-			deviceIds: [devices[0], devices[1]]
+			deviceIds: [devices[0], devices[1]],
+			admissions: [{ ...tablet, at: '2026-05-16T09:00:00.000Z' }, door]
+		});
+		// The same door scanning again later changes nothing; earlier, its admission moves.
+		expect(mergeCheckIn(merged, admissionFacts({ ...door, at: '2026-05-16T09:05:00Z' }))).toEqual(
+			merged
+		);
+		const earlier = mergeCheckIn(merged, admissionFacts({ ...door, at: '2026-05-16T08:59:00Z' }));
+		expect(earlier.admissions.map((one) => [one.deviceId, one.at])).toEqual([
+			[devices[1], '2026-05-16T08:59:00.000Z'],
+			[devices[0], '2026-05-16T09:00:00.000Z']
+		]);
+		expect(earlier).toMatchObject({
+			checkedInAt: '2026-05-16T08:59:00.000Z',
+			recordedBy: organizers[0]
 		});
 	});
 
@@ -190,8 +235,47 @@ describe('mergeCheckIn', () => {
 				expect(result?.deviceIds).toEqual(
 					[...new Set(writes.flatMap((write) => write.deviceIds))].sort()
 				);
+				// One admission per device: its earliest.
+				const admissions = writes.flatMap((write) => write.admissions);
+				expect(result?.admissions.map((one) => one.deviceId).sort()).toEqual(result?.deviceIds);
+				for (const kept of result?.admissions ?? [])
+					expect(Date.parse(kept.at)).toBe(
+						Math.min(
+							...admissions
+								.filter((one) => one.deviceId === kept.deviceId)
+								.map((one) => Date.parse(one.at))
+						)
+					);
 			})
 		);
+	});
+});
+
+describe('withoutAdmission', () => {
+	it("is the check-in as if that device's admissions never arrived", () => {
+		fc.assert(
+			fc.property(
+				fc.array(admission, { minLength: 1, maxLength: 6 }),
+				fc.constantFrom(...allDevices),
+				(admissions, deviceId) => {
+					const all = foldAdmissions(admissions)!;
+					const others = admissions.filter((one) => one.deviceId !== deviceId);
+					expect(withoutAdmission(all, deviceId)).toEqual(foldAdmissions(others));
+				}
+			)
+		);
+	});
+
+	it('leaves nothing when only that device admitted the person', () => {
+		const only = admissionFacts({
+			deviceId: devices[0],
+			deviceName: '',
+			recordedBy: organizers[0],
+			at: '2026-05-16T09:00:00.000Z',
+			method: 'self'
+		});
+		expect(withoutAdmission(only, devices[0])).toBeNull();
+		expect(withoutAdmission(only, devices[1])).toEqual(only);
 	});
 });
 
