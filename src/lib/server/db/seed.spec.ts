@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchesCheckInCode } from '$lib/domain/self-check-in';
+import { verifyTicket } from '$lib/domain/tickets';
 import {
 	awardSchema,
 	badgeSchema,
@@ -41,9 +43,25 @@ describe('seedDatabase', () => {
 		const upcoming = events.find((row) => row.id === SEED_UPCOMING_EVENT_ID);
 		expect(upcoming && upcoming.startsAt.getTime() > Date.now()).toBe(true);
 
-		for (const row of await db.select().from(schema.registrations))
+		// Every event can sign and be checked into; every registration holds a real ticket.
+		for (const row of events) {
+			expect(row.publicKey).toMatch(/^[A-Za-z0-9_-]{43}$/);
+			expect(await matchesCheckInCode(row, row.checkInCode ?? '')).toBe(true);
+		}
+		const registrations = await db.select().from(schema.registrations);
+		for (const row of registrations) {
 			registrationSchema.parse(toRegistration(row));
-		for (const row of await db.select().from(schema.checkIns)) checkInSchema.parse(toCheckIn(row));
+			const event = events.find((candidate) => candidate.id === row.eventId)!;
+			const during = event.startsAt.getTime() + 60_000;
+			expect(await verifyTicket(row.ticketCode ?? '', event, during)).toMatchObject({
+				ok: true,
+				claims: { registrationId: row.id, personId: row.personId }
+			});
+		}
+		for (const row of await db.select().from(schema.checkIns)) {
+			checkInSchema.parse(toCheckIn(row));
+			expect(row.admissions.map((admission) => admission.deviceId)).toEqual(row.deviceIds);
+		}
 		const contributions = await db.select().from(schema.contributions);
 		expect(contributions.length).toBeGreaterThanOrEqual(40);
 		for (const row of contributions) contributionSchema.parse(toContribution(row));

@@ -7,6 +7,7 @@ import { count } from 'drizzle-orm';
 import type { Database } from './create';
 import * as schema from './schema';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
+import { ensureEventSecrets, signTicket } from '$lib/server/events/keys';
 import {
 	SEED_AWARDS,
 	SEED_BADGES,
@@ -104,7 +105,8 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				startsAt: dayAt(now, 10, 8),
 				endsAt: dayAt(now, 10, 16),
 				timezone: 'Europe/Madrid',
-				venue: 'Impact Hub Madrid, Calle de la Alameda 22',
+				venue: 'Impact Hub Madrid',
+				address: 'Calle de la Alameda 22, 28014 Madrid',
 				onlineLink: null,
 				area: 'localization',
 				capacity: 40,
@@ -122,49 +124,84 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				endsAt: dayAt(now, -24, 12),
 				timezone: 'Asia/Tokyo',
 				venue: 'Shibuya Community Hall, Room 3',
+				address: '1-23-21 Shibuya, Shibuya City, Tokyo',
 				onlineLink: 'https://meet.example.org/onboarding-night',
 				area: 'education',
 				capacity: 25,
 				visibility: 'community',
 				organizerIds: [personId(2)],
+				reportNotes:
+					'Four of five came; two first patches merged the same night, one translation review booked.',
+				photosLink: 'https://photos.example.org/onboarding-night',
 				createdAt: dayAt(now, -50, 3),
 				version
 			}
 		]);
+		for (const eventId of [SEED_UPCOMING_EVENT_ID, SEED_PAST_EVENT_ID])
+			await ensureEventSecrets(tx, eventId);
+		const eventTimes = new Map(
+			(
+				await tx
+					.select({
+						id: schema.events.id,
+						startsAt: schema.events.startsAt,
+						endsAt: schema.events.endsAt
+					})
+					.from(schema.events)
+			).map((event) => [event.id, event])
+		);
+		/** A real signed ticket, as registration makes one. */
+		const ticket = (eventId: string, id: string, holder: string) =>
+			signTicket(tx, eventTimes.get(eventId)!, { id, personId: holder });
 
 		const upcoming = [1, 2, 5, 7, 8, 10];
 		const past = [2, 3, 4, 6, 11];
-		await tx.insert(schema.registrations).values([
+		const seeded = [
 			...upcoming.map((index, n) => ({
 				id: seedId(3, n + 1),
 				eventId: SEED_UPCOMING_EVENT_ID,
 				personId: personId(index),
-				status: 'registered' as const,
-				ticketCode: `SEED-${seedId(3, n + 1)}`,
-				createdAt: dayAt(now, -11 + n, 14),
-				version
+				createdAt: dayAt(now, -11 + n, 14)
 			})),
 			...past.map((index, n) => ({
 				id: seedId(3, 100 + n),
 				eventId: SEED_PAST_EVENT_ID,
 				personId: personId(index),
-				status: 'registered' as const,
-				ticketCode: `SEED-${seedId(3, 100 + n)}`,
-				createdAt: dayAt(now, -45 + n, 1),
-				version
+				createdAt: dayAt(now, -45 + n, 1)
 			}))
-		]);
+		];
+		const registrationRows = [];
+		for (const registration of seeded)
+			registrationRows.push({
+				...registration,
+				status: 'registered' as const,
+				ticketCode: await ticket(registration.eventId, registration.id, registration.personId),
+				version
+			});
+		await tx.insert(schema.registrations).values(registrationRows);
 
 		// Everyone but the last registrant came to the past event.
 		await tx.insert(schema.checkIns).values(
-			past.slice(0, -1).map((index, n) => ({
-				eventId: SEED_PAST_EVENT_ID,
-				personId: personId(index),
-				checkedInAt: new Date(dayAt(now, -24, 9).getTime() + (n * 4 + 2) * 60_000),
-				deviceIds: [SEED_DOOR_DEVICE_ID],
-				recordedBy: personId(2),
-				version
-			}))
+			past.slice(0, -1).map((index, n) => {
+				const checkedInAt = new Date(dayAt(now, -24, 9).getTime() + (n * 4 + 2) * 60_000);
+				return {
+					eventId: SEED_PAST_EVENT_ID,
+					personId: personId(index),
+					checkedInAt,
+					deviceIds: [SEED_DOOR_DEVICE_ID],
+					recordedBy: personId(2),
+					admissions: [
+						{
+							deviceId: SEED_DOOR_DEVICE_ID,
+							deviceName: 'Door',
+							recordedBy: personId(2),
+							at: checkedInAt.toISOString(),
+							method: 'scan' as const
+						}
+					],
+					version
+				};
+			})
 		);
 
 		await tx.insert(schema.contributions).values(
