@@ -437,7 +437,9 @@ test('five offline devices sync through aborted requests and two server crashes:
 							await __gather.mutate('checkin.record', {
 								eventId: write.eventId,
 								personId: write.personId,
-								checkedInAt: new Date(Date.now() - write.ageMs).toISOString()
+								checkedInAt: new Date(Date.now() - write.ageMs).toISOString(),
+								deviceName: 'Chaos door',
+								method: 'search'
 							});
 						else if (write.name === 'contribution.log')
 							await __gather.mutate('contribution.log', write.args);
