@@ -171,6 +171,11 @@ describe('registerFromPage', () => {
 		expect(await registerFromPage(handle.db, eventId, guest('owner@example.org'))).toEqual({
 			kind: 'sign_in'
 		});
+		// The same mailbox spelled otherwise is theirs too.
+		expect(await registerFromPage(handle.db, eventId, guest('owner+events@example.org'))).toEqual({
+			kind: 'sign_in'
+		});
+		expect(await personByEmail('owner+events@example.org')).toBeUndefined();
 		const rows = await handle.db
 			.select()
 			.from(registrations)
@@ -243,12 +248,15 @@ describe('registerFromPage', () => {
 	it('tells listening devices to pull once it commits', async () => {
 		const eventId = await addPublicEvent();
 		const heard: number[] = [];
-		await handle.listen('gather_versions', (payload) => heard.push(Number(payload)));
+		const unlisten = await handle.listen('gather_versions', (payload) =>
+			heard.push(Number(payload))
+		);
 		const outcome = await registerFromPage(handle.db, eventId, guest('notify@example.org'));
 		await expect.poll(() => heard.length).toBeGreaterThan(0);
 		const person = await personByEmail('notify@example.org');
 		expect(outcome.kind).toBe('done');
 		expect(heard).toContain(person.version);
+		await unlisten();
 	});
 });
 

@@ -21,6 +21,7 @@ import type { Database, Transaction } from '$lib/server/db';
 import { resolvePerson } from '$lib/server/db/person-ids';
 import { credentials, events, people, registrations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
+import { normaliseEmail, normalisedEmailSql } from '$lib/server/people/normalise';
 import { notifyVersion } from '$lib/server/sync/changes';
 import { toEvent, toPerson } from '$lib/server/sync/rows';
 import { registerPerson } from './registrations';
@@ -185,6 +186,22 @@ export type RegistrationOutcome =
 export type Registrant = { actor: Actor } | { guest: Guest };
 
 /**
+ * Whether someone who signs in with a passkey reads this mailbox under another spelling
+ * (J.Doe+events@gmail.com is jdoe@gmail.com): they sign in rather than become a second person.
+ */
+async function passkeyHolderOfMailbox(tx: Transaction, email: string): Promise<boolean> {
+	const [holder] = await tx
+		.select({ id: people.id })
+		.from(people)
+		.innerJoin(credentials, eq(credentials.personId, people.id))
+		.where(
+			and(eq(people.status, 'active'), eq(normalisedEmailSql(people.email), normaliseEmail(email)))
+		)
+		.limit(1);
+	return holder !== undefined;
+}
+
+/**
  * The person a guest's email stands for: an earlier guest (a person without a passkey) is
  * reused, someone with a passkey must sign in, and a new address makes a new person.
  */
@@ -200,6 +217,7 @@ async function guestPerson(
 		return row ?? null;
 	};
 	let found = await findByEmail();
+	if (!found && (await passkeyHolderOfMailbox(tx, email))) return { signIn: true };
 	if (!found) {
 		const [inserted] = await tx
 			.insert(people)
