@@ -132,3 +132,30 @@ test('a full event puts the next guest on the waiting list', async ({ browser, b
 	await third.getByTestId('public-event-submit').click();
 	await expect(third.locator('#email-message')).toHaveText('Enter a valid email address.');
 });
+
+test('a signed-in member registers with one button and can open the ticket in the app', async ({
+	page
+}) => {
+	expect(
+		(await page.request.post('/api/test/signin', { data: { email: 'amara@example.org' } })).ok()
+	).toBe(true);
+	await page.goto(`/e/${MADRID_EVENT_ID}`);
+	await expect(page.getByTestId('public-event-register')).toContainText('Signed in as');
+	await expect(page.locator('#email')).toHaveCount(0);
+	await page.getByTestId('public-event-submit').click();
+	await expect(page.getByTestId('public-event-ticket-qr')).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Open my ticket in the app' })).toHaveAttribute(
+		'href',
+		`/events/${MADRID_EVENT_ID}/ticket`
+	);
+	// Back later, the page remembers: the registration is theirs, not the form's.
+	await page.reload();
+	await expect(page.getByTestId('public-event-ticket-qr')).toBeVisible();
+	await page.screenshot({
+		path: 'test-results/screenshots/public-event-member-en.png',
+		fullPage: true
+	});
+
+	await page.goto(`/e/${crypto.randomUUID()}`);
+	await expect(page.getByTestId('public-event-unavailable')).toBeVisible();
+});
