@@ -1,4 +1,5 @@
 import type { Verdict } from '$lib/client/door';
+import { isolate } from '$lib/client/bidi';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { Shown } from './door-screen.svelte';
@@ -30,8 +31,8 @@ const PROBLEMS = {
 
 function already(verdict: Extract<Verdict, { kind: 'already' }>): string {
 	const time = formatClock(verdict.admission.at);
-	const device = verdict.admission.deviceName;
-	const recorder = verdict.recorderName;
+	const device = verdict.admission.deviceName && isolate(verdict.admission.deviceName);
+	const recorder = verdict.recorderName && isolate(verdict.recorderName);
 	if (device && recorder) return m.door_already_detail({ time, device, recorder });
 	if (device) return m.door_already_detail_device({ time, device });
 	if (recorder) return m.door_already_detail_recorder({ time, recorder });
@@ -45,14 +46,14 @@ export function verdictText(shown: Shown['verdict']): VerdictText {
 			return {
 				tone: 'welcome',
 				title: shown.attendee.name
-					? m.door_welcome({ name: shown.attendee.name })
+					? m.door_welcome({ name: isolate(shown.attendee.name) })
 					: m.door_welcome_unnamed(),
 				detail: shown.unsynced ? m.door_welcome_unsynced() : null
 			};
 		case 'already':
 			return {
 				tone: 'refused',
-				title: m.door_already({ name: shown.attendee.name || m.door_unnamed() }),
+				title: m.door_already({ name: isolate(shown.attendee.name || m.door_unnamed()) }),
 				detail: already(shown)
 			};
 		case 'revoked':
@@ -75,14 +76,14 @@ export function verdictText(shown: Shown['verdict']): VerdictText {
 			const reason = titles[shown.kind]();
 			return {
 				tone: shown.kind === 'waitlisted' ? 'decide' : 'refused',
-				title: name ? m.door_named_verdict({ name, reason }) : reason,
+				title: name ? m.door_named_verdict({ name: isolate(name), reason }) : reason,
 				detail: details[shown.kind]()
 			};
 		}
 		case 'undone':
 			return {
 				tone: 'neutral',
-				title: m.door_undone({ name: shown.name || m.door_unnamed() }),
+				title: m.door_undone({ name: isolate(shown.name || m.door_unnamed()) }),
 				detail: null
 			};
 		default: {
