@@ -120,7 +120,7 @@ test('two offline doors admit a 2,000-attendee event: one check-in per person, d
 	await expectVerdict(door1.page, 'welcome', cy.name);
 	await scan(door1.page, dee.ticket);
 	await expectVerdict(door1.page, 'welcome', dee.name);
-	await door1.page.screenshot({ path: `${shots}/door-offline-en.png` });
+	await door1.page.screenshot({ path: `${shots}/door-offline-en.png`, animations: 'disabled' });
 
 	// Door 2: Kenji's phone, downloaded while Door 1 is offline, admits some of the same people.
 	const door2 = await organizerDevice(browser, 'kenji@example.org');
@@ -217,7 +217,7 @@ test('an attendee checks themselves in with the event code, offline', async ({
 	await code.press('Enter');
 	await expect(page.getByTestId('self-done')).toBeVisible();
 	await expect(page.getByTestId('self-pending')).toBeVisible();
-	await page.screenshot({ path: `${shots}/self-check-in-offline-en.png` });
+	await page.screenshot({ path: `${shots}/self-check-in-offline-en.png`, animations: 'disabled' });
 
 	await context.setOffline(false);
 	await syncedNow(page);
@@ -242,17 +242,17 @@ for (const locale of ['en', 'ar'] as const) {
 		await signInAs(page, 'lucia@example.org');
 		await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
 		await openDoor(page, event.eventId, locale === 'ar' ? 'الباب ١' : 'Door 1', 40, locale);
-		await page.screenshot({ path: `${shots}/door-ready-${locale}.png` });
+		await page.screenshot({ path: `${shots}/door-ready-${locale}.png`, animations: 'disabled' });
 
 		await scan(page, event.attendees[0].ticket);
 		await expectVerdict(page, 'welcome', event.attendees[0].name);
-		await page.screenshot({ path: `${shots}/door-welcome-${locale}.png` });
+		await page.screenshot({ path: `${shots}/door-welcome-${locale}.png`, animations: 'disabled' });
 		await scan(page, event.attendees[0].ticket);
 		await expectVerdict(page, 'already');
-		await page.screenshot({ path: `${shots}/door-already-${locale}.png` });
+		await page.screenshot({ path: `${shots}/door-already-${locale}.png`, animations: 'disabled' });
 		await scan(page, event.revoked[0].ticket);
 		await expectVerdict(page, 'revoked');
-		await page.screenshot({ path: `${shots}/door-revoked-${locale}.png` });
+		await page.screenshot({ path: `${shots}/door-revoked-${locale}.png`, animations: 'disabled' });
 		await page.getByTestId('door-search').fill(event.attendees[1].name.split(' ')[0]);
 		await expect(page.getByTestId('door-result').first()).toBeVisible();
 		await page.screenshot({ path: `${shots}/door-search-${locale}.png`, animations: 'disabled' });
