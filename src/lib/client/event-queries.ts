@@ -36,12 +36,12 @@ export interface EventSummary {
 }
 
 export interface EventLists {
-	/** Not over yet, the soonest first. */
+	/** Not over yet and not mine to run, the soonest first. */
 	upcoming: EventSummary[];
-	/** Over, the latest first (at most PAST_EVENTS_SHOWN). */
-	past: EventSummary[];
-	/** The events I organize or help at, upcoming first (the soonest), then past. */
+	/** Not over yet, organized or helped at the door by me, the soonest first. */
 	running: EventSummary[];
+	/** Over (mine too), the latest first (at most PAST_EVENTS_SHOWN). */
+	past: EventSummary[];
 }
 
 function roleIn(actor: Actor, event: GatherEvent): EventSummary['role'] {
@@ -93,20 +93,15 @@ export async function eventLists(
 			};
 		})
 	);
-	const running = summaries.filter((summary) => summary.role !== null);
-	const others = summaries.filter((summary) => summary.role === null);
-	const upcoming = others.filter(({ event }) => !isOver(event, now));
-	const past = others
+	const upcoming = summaries.filter(({ event }) => !isOver(event, now));
+	const past = summaries
 		.filter(({ event }) => isOver(event, now))
 		.reverse()
 		.slice(0, PAST_EVENTS_SHOWN);
 	return {
-		upcoming,
-		past,
-		running: [
-			...running.filter(({ event }) => !isOver(event, now)),
-			...running.filter(({ event }) => isOver(event, now)).reverse()
-		]
+		upcoming: upcoming.filter((summary) => summary.role === null),
+		running: upcoming.filter((summary) => summary.role !== null),
+		past
 	};
 }
 
