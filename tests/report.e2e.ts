@@ -107,7 +107,11 @@ test('the report: figures, a double admission with both devices, notes saved off
 	await expect(admissions.nth(1)).toContainText('Kenji Watanabe');
 	await expect(page.getByTestId('report-devices')).toContainText('Door 1');
 	await expect(page.getByTestId('report-no-show-list').locator('li')).toHaveCount(2);
-	await page.screenshot({ path: `${shots}/event-report-doubles-en.png`, fullPage: true });
+	await page.screenshot({ path: `${shots}/event-report-en.png`, fullPage: true });
+	await page
+		.getByTestId('report-doubles')
+		.evaluate((list) => list.scrollIntoView({ block: 'center' }));
+	await page.screenshot({ path: `${shots}/event-report-doubles-en.png` });
 
 	// Offline: the notes and photos link are kept on the device, the CSV is still made here.
 	await lucia.setOffline(true);
@@ -168,7 +172,12 @@ test('the report: figures, a double admission with both devices, notes saved off
 	await setLocaleCookie(lucia, test.info().project.use.baseURL!, 'ar');
 	await openReport(page, event.eventId);
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-	await page.screenshot({ path: `${shots}/event-report-doubles-ar.png`, fullPage: true });
+	await expect(page.getByTestId('report-double')).toHaveCount(1);
+	await page.screenshot({ path: `${shots}/event-report-ar.png`, fullPage: true });
+	await page
+		.getByTestId('report-doubles')
+		.evaluate((list) => list.scrollIntoView({ block: 'center' }));
+	await page.screenshot({ path: `${shots}/event-report-doubles-ar.png` });
 	await lucia.close();
 });
 
