@@ -121,7 +121,7 @@ export async function verifyTicket(
 	if (claims.eventId !== event.id) return { ok: false, problem: 'other_event', claims };
 	const publicKey = event.publicKey ? fromBase64Url(event.publicKey) : null;
 	if (!publicKey || publicKey.length !== 32) return { ok: false, problem: 'forged', claims };
-	let valid = false;
+	let valid: boolean;
 	try {
 		valid = await verifyAsync(ticket.signature, ticket.message, publicKey);
 	} catch {
