@@ -1,8 +1,8 @@
 /**
  * Issue 5: "download of the event to a fresh device ≤ 3 s on loopback". An event with 10,000
  * attendees (people, registrations with signed tickets) on a server of its own; a fresh
- * organizer device — the built app installed, signed in, nothing stored — opens the event's
- * door screen and pulls until the door says it is ready. Several fresh devices, one after the
+ * organizer device — the built app installed, signed in, nothing stored — opens the app and
+ * goes to the event's door screen, timed until the door says it is ready and the pull is done. Several fresh devices, one after the
  * other.
  */
 import type { Page } from '@playwright/test';
@@ -35,6 +35,7 @@ export interface EventDownloadResult {
 interface DoorWindow {
 	__benchFirstPull?: number;
 	__gather?: {
+		person: unknown;
 		report: { syncing: boolean; failure: string | null; lastSyncedAt: string | null };
 		database: {
 			registrations: {
@@ -55,7 +56,10 @@ function doorReady(page: Page, timeoutMs: number): Promise<number> {
 			const state = document.querySelector('[data-testid=door-ready]')?.getAttribute('data-state');
 			if (state === 'ready' && app?.report.lastSyncedAt && !app.report.syncing)
 				return performance.now();
-			if (performance.now() - started > limit) throw new Error('the door was not ready in time');
+			if (performance.now() - started > limit)
+				throw new Error(
+					`the door was not ready in time: ${JSON.stringify({ state, report: app?.report })}; ${document.querySelector('main')?.textContent?.slice(0, 300)}`
+				);
 			await new Promise((resolve) => setTimeout(resolve, 5));
 		}
 	}, timeoutMs);
@@ -71,7 +75,18 @@ async function trial(
 		const page = await installedApp(bench, context);
 		await bench.signIn(context, organizer);
 		await context.addCookies([{ name: 'PARAGLIDE_LOCALE', value: 'en', url: bench.origin }]);
-		await page.goto(`/events/${eventId}/door`);
+		// As an organizer does: the app opens (home), then the event's door, while it downloads.
+		// A direct load of the door would go through the welcome screen: this device last saw
+		// the app signed out.
+		await page.goto('/');
+		await page.waitForFunction(() => (window as unknown as DoorWindow).__gather?.person);
+		await page.evaluate((path) => {
+			const link = document.createElement('a');
+			link.href = path;
+			document.body.append(link);
+			link.click();
+			link.remove();
+		}, `/events/${eventId}/door`);
 		const ready = await doorReady(page, 120_000);
 		return await page.evaluate(
 			async ([id, finished]) => {
@@ -145,7 +160,7 @@ export function eventDownloadRow(result: EventDownloadResult): Row {
 	const opens = result.trials.map((trial) => trial.openMs);
 	const worst = Math.max(...opens);
 	return {
-		benchmark: `Event download to a fresh organizer device, ${thousands(result.attendees)} attendees, until the door is ready (${result.trials.length} devices)`,
+		benchmark: `Event download to a fresh organizer device, ${thousands(result.attendees)} attendees, until the door is ready (${result.trials.length === 1 ? 'one device' : `${result.trials.length} devices`})`,
 		result: `p50 ${ms(percentile(opens, 50))}, max ${ms(worst)}`,
 		limit: `from the first pull request: p50 ${ms(
 			percentile(
@@ -165,5 +180,5 @@ export function eventDownloadDetail(result: EventDownloadResult): string {
 				`${ms(trial.openMs)} (pull ${ms(trial.syncMs)}, ${thousands(trial.registrations)} registrations and ${thousands(trial.people)} people stored)`
 		)
 		.join('; ');
-	return `- **Event download**: the event and its ${thousands(result.attendees)} attendees with signed tickets made on the server in ${ms(result.seedMs)}; each fresh device (app installed, signed in, nothing stored) timed from the navigation to the door screen until it says ready with the sync finished: ${trials}.`;
+	return `- **Event download**: the event and its ${thousands(result.attendees)} attendees with signed tickets made on the server in ${ms(result.seedMs)}; each fresh device (app installed, signed in, nothing stored) timed from opening the app (then its door screen) until the door says ready with the sync finished: ${trials}.`;
 }
