@@ -4,8 +4,11 @@
  * and a revoked ticket and a second scan; a co-organizer's phone, offline too, admits some of
  * the same people. Back online, the server holds one check-in per person and the report lists
  * the double admissions with both devices. An attendee checks in with the event's code,
- * offline. The door screen at 360×780 in English and Arabic.
+ * offline. The door in every locale (right to left in Arabic), and at 360×780 in English and
+ * Arabic.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
 	createTestEvent,
@@ -259,3 +262,40 @@ for (const locale of ['en', 'ar'] as const) {
 		await context.close();
 	});
 }
+
+test('the door speaks every locale: its title and the welcome in the words of messages/', async ({
+	browser,
+	request,
+	baseURL
+}) => {
+	test.setTimeout(180_000);
+	const event = await createTestEvent(request, {
+		attendees: 10,
+		organizerEmail: 'lucia@example.org'
+	});
+	for (const [index, locale] of (
+		['en', 'es', 'fr', 'de', 'pt-BR', 'hi', 'id', 'ar'] as const
+	).entries()) {
+		const messages = JSON.parse(
+			readFileSync(path.join('messages', `${locale}.json`), 'utf8')
+		) as Record<string, string>;
+		const context = await browser.newContext();
+		await setLocaleCookie(context, baseURL!, locale);
+		const page = await context.newPage();
+		await signInAs(page, 'lucia@example.org');
+		await expect(page.locator('html')).toHaveAttribute('lang', locale);
+		await expect(page.locator('html')).toHaveAttribute('dir', locale === 'ar' ? 'rtl' : 'ltr');
+		await openDoor(page, event.eventId, `Door ${locale}`, 10, locale);
+		await expect(page.locator('h1')).toHaveText(messages.door_title);
+		const attendee = event.attendees[index];
+		await scan(page, attendee.ticket);
+		await expectVerdict(page, 'welcome');
+		await expect(page.getByTestId('verdict')).toContainText(
+			messages.door_welcome
+				.replace('{name}', '')
+				.replace(/[,،\s]+$/, '')
+				.trim()
+		);
+		await context.close();
+	}
+});
