@@ -27,7 +27,10 @@ export const RATE_RULES = {
 	recoveryPerAccount: { limit: 5, windowSeconds: 15 * MINUTE },
 	/** Email sign-in link requests (each one can send an email). */
 	emailLinkPerIp: { limit: 10, windowSeconds: 15 * MINUTE },
-	emailLinkPerAccount: { limit: 3, windowSeconds: 15 * MINUTE }
+	emailLinkPerAccount: { limit: 3, windowSeconds: 15 * MINUTE },
+	/** Registering on an event's public page (it makes people, sends nothing). */
+	eventRegistrationPerIp: { limit: 20, windowSeconds: 15 * MINUTE },
+	eventRegistrationPerEmail: { limit: 5, windowSeconds: 15 * MINUTE }
 } as const satisfies Record<string, RateRule>;
 
 /** Windows are swept once they are this old: longer than any rule's window. */
@@ -106,5 +109,12 @@ export const limitedAttempts = {
 	emailLink: (ip: string, email: string): Attempt[] => [
 		{ key: `email-link:ip:${ip}`, rule: RATE_RULES.emailLinkPerIp },
 		{ key: `email-link:email:${email}`, rule: RATE_RULES.emailLinkPerAccount }
+	],
+	/** A guest's email counts too; a signed-in member has none to give. */
+	eventRegistration: (ip: string, email: string | null): Attempt[] => [
+		{ key: `event-register:ip:${ip}`, rule: RATE_RULES.eventRegistrationPerIp },
+		...(email
+			? [{ key: `event-register:email:${email}`, rule: RATE_RULES.eventRegistrationPerEmail }]
+			: [])
 	]
 };

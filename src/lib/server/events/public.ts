@@ -5,6 +5,7 @@
  * signed-in members, invite-only ones only the people registered for it or running it.
  */
 import { and, asc, count, eq, gt, inArray, lt, or } from 'drizzle-orm';
+import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Actor } from '$lib/domain/actor';
 import {
@@ -105,6 +106,20 @@ export async function ownRegistration(
 		waitlistPosition:
 			row.status === 'waitlisted' ? await waitlistPosition(db, row.eventId, row.id) : null
 	};
+}
+
+/** The registration as its page shows it: the ticket's QR code drawn here, as an SVG image. */
+export async function withTicketQrCode(registration: OwnRegistration) {
+	const qrCode = registration.ticketCode
+		? `data:image/svg+xml;base64,${Buffer.from(
+				await QRCode.toString(registration.ticketCode, {
+					type: 'svg',
+					errorCorrectionLevel: 'M',
+					margin: 2
+				})
+			).toString('base64')}`
+		: null;
+	return { ...registration, qrCode };
 }
 
 /** The event `eventId` as `viewer` may see it on its public page; null when they may not. */

@@ -1,52 +1,22 @@
 import { error, fail } from '@sveltejs/kit';
-import QRCode from 'qrcode';
 import { resolve } from '$app/paths';
 import type { Actions, PageServerLoad } from './$types';
 import { MAX_DISPLAY_NAME_LENGTH } from '$lib/domain/entities';
 import { m } from '$lib/paraglide/messages';
 import { RateLimited } from '$lib/server/auth/failure';
-import { enforceRateLimits, type Attempt } from '$lib/server/auth/rate-limit';
+import { enforceRateLimits, limitedAttempts } from '$lib/server/auth/rate-limit';
 import { openDatabase } from '$lib/server/db';
 import {
 	guestSchema,
 	loadPublicEvent,
 	registerFromPage,
-	type OwnRegistration,
+	withTicketQrCode,
 	type Registrant
 } from '$lib/server/events/public';
 import { actorOf } from '$lib/server/http';
 
 // A shareable page for the web, rendered by the server (the app itself renders on the device).
 export const ssr = true;
-
-const MINUTE = 60;
-
-/** Registering makes people and sends nothing: generous for a family, useless for flooding. */
-function registrationAttempts(ip: string, email: string | null): Attempt[] {
-	const attempts: Attempt[] = [
-		{ key: `event-register:ip:${ip}`, rule: { limit: 20, windowSeconds: 15 * MINUTE } }
-	];
-	if (email)
-		attempts.push({
-			key: `event-register:email:${email}`,
-			rule: { limit: 5, windowSeconds: 15 * MINUTE }
-		});
-	return attempts;
-}
-
-/** The ticket as the page shows it: its QR code drawn on the server, as an SVG image. */
-async function withQrCode(registration: OwnRegistration) {
-	const qrCode = registration.ticketCode
-		? `data:image/svg+xml;base64,${Buffer.from(
-				await QRCode.toString(registration.ticketCode, {
-					type: 'svg',
-					errorCorrectionLevel: 'M',
-					margin: 2
-				})
-			).toString('base64')}`
-		: null;
-	return { ...registration, qrCode };
-}
 
 export const load: PageServerLoad = async ({ params, locals, url, setHeaders }) => {
 	const view = await loadPublicEvent(await openDatabase(), params.id, actorOf(locals));
@@ -57,7 +27,7 @@ export const load: PageServerLoad = async ({ params, locals, url, setHeaders }) 
 		view.registration?.status === 'registered' || view.registration?.status === 'waitlisted';
 	return {
 		...view,
-		registration: active && view.registration ? await withQrCode(view.registration) : null,
+		registration: active && view.registration ? await withTicketQrCode(view.registration) : null,
 		signedInAs: locals.person?.displayName ?? null,
 		url: `${url.origin}${resolve(`/e/${view.event.id}`)}`
 	};
@@ -109,14 +79,15 @@ export const actions: Actions = {
 		const db = await openDatabase();
 		try {
 			const email = 'guest' in registrant ? registrant.guest.email : null;
-			await enforceRateLimits(db, registrationAttempts(getClientAddress(), email));
+			await enforceRateLimits(db, limitedAttempts.eventRegistration(getClientAddress(), email));
 		} catch (caught) {
 			if (!(caught instanceof RateLimited)) throw caught;
 			return refuse(429, { values, message: caught.message });
 		}
 
 		const outcome = await registerFromPage(db, params.id, registrant);
-		if (outcome.kind === 'done') return { registration: await withQrCode(outcome.registration) };
+		if (outcome.kind === 'done')
+			return { registration: await withTicketQrCode(outcome.registration) };
 		const refusals = {
 			sign_in: [409, m.public_event_sign_in_instead()],
 			closed: [409, m.public_event_closed()],
