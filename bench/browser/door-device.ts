@@ -4,23 +4,16 @@
  * DoorDesk and runMutation) and a name search, beside what each rests on (the signature check
  * alone; reading a page of rows by id).
  */
-import { getPublicKeyAsync, signAsync, utils } from '@noble/ed25519';
 import Dexie from 'dexie';
 import { GatherDatabase } from '$lib/client/db';
 import { DoorDesk } from '$lib/client/door';
 import { runMutation } from '$lib/client/mutations';
+import { eventKey, eventRow, registrationRow } from '$lib/client/testing/events';
 import type { Actor } from '$lib/domain/actor';
-import type { GatherEvent, Registration } from '$lib/domain/entities';
+import type { Registration } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
-import {
-	encodeTicket,
-	ticketMessage,
-	ticketWindow,
-	toBase64Url,
-	verifyTicket,
-	type TicketClaims
-} from '$lib/domain/tickets';
+import { verifyTicket } from '$lib/domain/tickets';
 import { community } from './directory';
 
 /** What the door is searched for: names begun, whole names, accents, emails, nobody. */
@@ -70,48 +63,30 @@ export async function doorDevice(attendees: number, scans: number): Promise<Door
 	let desk: DoorDesk | null = null;
 	try {
 		const organizer: Actor = { personId: newId(), roles: ['member', 'organizer'] };
-		const secret = utils.randomSecretKey();
+		const key = await eventKey();
 		const now = Date.now();
-		const event: GatherEvent = {
-			id: newId(),
+		const event = eventRow([organizer.personId], {
 			title: 'Community summit',
-			description: '',
-			startsAt: new Date(now - 3600_000).toISOString(),
 			endsAt: new Date(now + 6 * 3600_000).toISOString(),
-			timezone: 'UTC',
 			venue: 'Main hall',
-			address: null,
-			onlineLink: null,
 			area: 'events',
 			capacity: attendees + 500,
-			visibility: 'community',
-			organizerIds: [organizer.personId],
-			doorIds: [],
-			cancelled: false,
-			reportNotes: '',
-			photosLink: null,
-			publicKey: toBase64Url(await getPublicKeyAsync(secret)),
-			checkInCode: 'ABC234',
-			checkInCodeHash: null,
-			createdAt: new Date(now - 86400_000).toISOString(),
-			version: 1
-		};
+			publicKey: key.publicKey,
+			checkInCode: 'ABC234'
+		});
 		const people = community(attendees).map((person, index) => ({
 			...person,
 			status: 'active' as const,
 			email: `attendee${index}@example.org`
 		}));
 		// Every 50th ticket revoked: the revocation list the door holds.
-		const registrations: Registration[] = people.map((person, index) => ({
-			id: newId(),
-			eventId: event.id,
-			personId: person.id,
-			status: index % 50 === 7 ? 'revoked' : 'registered',
-			ticketCode: null,
-			walkIn: false,
-			createdAt: person.createdAt,
-			version: 2
-		}));
+		const registrations: Registration[] = people.map((person, index) =>
+			registrationRow(event.id, person.id, {
+				status: index % 50 === 7 ? 'revoked' : 'registered',
+				createdAt: person.createdAt,
+				version: 2
+			})
+		);
 		const started = performance.now();
 		await db.events.put(event);
 		for (let start = 0; start < attendees; start += 1000) {
@@ -121,16 +96,7 @@ export async function doorDevice(attendees: number, scans: number): Promise<Door
 		await db.people.put({ ...people[0], id: organizer.personId, displayName: 'Door Keeper' });
 		const storeMs = performance.now() - started;
 
-		const validity = ticketWindow(event);
-		const ticket = async (registration: Registration) => {
-			const claims: TicketClaims = {
-				eventId: event.id,
-				registrationId: registration.id,
-				personId: registration.personId,
-				...validity
-			};
-			return encodeTicket(claims, await signAsync(ticketMessage(claims), secret));
-		};
+		const ticket = (registration: Registration) => key.ticket(event, registration);
 		// Spread over the list, so lookups do not hit neighbours.
 		const step = Math.max(1, Math.floor(attendees / (scans + 20)));
 		const admitted: string[] = [];

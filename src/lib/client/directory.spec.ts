@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import type { DirectoryFilters } from '$lib/domain/directory';
-import { DEFAULT_PRIVACY, type Membership, type Person } from '$lib/domain/entities';
+import type { Membership, Person } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import {
 	DIRECTORY_CASES,
@@ -16,6 +16,7 @@ import { GatherDatabase } from './db';
 import { searchDirectory } from './directory';
 import { runMutation } from './mutations';
 import { applyPage } from './sync/pull';
+import { personRow } from './testing/events';
 import { device } from './testing/harness';
 
 const ids: Record<DirectoryKey, string> = {
@@ -28,35 +29,9 @@ const ids: Record<DirectoryKey, string> = {
 };
 const groupId = newId();
 
-function person(id: string, fields: Partial<Person>): Person {
-	return {
-		id,
-		displayName: 'Someone',
-		email: null,
-		pronouns: null,
-		bio: null,
-		avatar: null,
-		city: null,
-		country: null,
-		timezone: null,
-		languages: [],
-		skills: [],
-		interests: [],
-		links: [],
-		areas: [],
-		privacy: DEFAULT_PRIVACY,
-		roles: ['member'],
-		status: 'active',
-		mergedInto: null,
-		fieldClocks: {},
-		createdAt: new Date().toISOString(),
-		version: 1,
-		...fields
-	};
-}
-
 const community: Person[] = Object.entries(DIRECTORY_PEOPLE).map(([key, profile]) =>
-	person(ids[key as DirectoryKey], {
+	personRow({
+		id: ids[key as DirectoryKey],
 		...profile,
 		mergedInto: profile.status === 'merged' ? ids.marta : null
 	})

@@ -19,6 +19,7 @@ import {
 } from '$lib/domain/entities';
 import { mutationTime, UNDO_CHECK_IN_MS, type MutationContext } from '$lib/domain/mutations';
 import { canCheckIn, canCreateEvent, canManageEvent, canRegister } from '$lib/domain/permissions';
+import { EMPTY_PERSONAL_FIELDS } from '$lib/domain/privacy';
 import { MutationRejected } from '$lib/domain/rejection';
 import { normaliseCheckInCode } from '$lib/domain/self-check-in';
 import { windowState } from '$lib/domain/tickets';
@@ -113,17 +114,7 @@ function walkInPerson(
 ): Person {
 	return {
 		id,
-		pronouns: null,
-		bio: null,
-		avatar: null,
-		city: null,
-		country: null,
-		timezone: null,
-		languages: [],
-		skills: [],
-		interests: [],
-		links: [],
-		areas: [],
+		...EMPTY_PERSONAL_FIELDS,
 		privacy: DEFAULT_PRIVACY,
 		roles: ['member'],
 		fieldClocks: {},

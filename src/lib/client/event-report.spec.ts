@@ -6,14 +6,12 @@
 import 'fake-indexeddb/auto';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import {
-	DEFAULT_PRIVACY,
-	type Admission,
-	type CheckIn,
-	type GatherEvent,
-	type Person,
-	type Registration,
-	type RegistrationStatus
+import type {
+	Admission,
+	CheckIn,
+	Person,
+	Registration,
+	RegistrationStatus
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import {
@@ -27,73 +25,27 @@ import {
 	type ReportRows
 } from './event-report';
 import { GatherDatabase } from './db';
+import { eventRow, personRow, registrationRow } from './testing/events';
 
 const START = '2025-03-01T09:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(START) + minutes * 60_000).toISOString();
 
-const event: GatherEvent = {
-	id: newId(),
+const event = eventRow([], {
 	title: 'Onboarding night',
-	description: '',
 	startsAt: START,
 	endsAt: at(180),
 	timezone: 'Asia/Tokyo',
 	venue: 'Hall',
-	address: null,
-	onlineLink: null,
 	area: 'education',
 	capacity: 10,
-	visibility: 'community',
-	organizerIds: [],
-	doorIds: [],
-	cancelled: false,
-	reportNotes: '',
-	photosLink: null,
-	publicKey: null,
-	checkInCode: null,
-	checkInCodeHash: null,
-	createdAt: at(-10_000),
-	version: 1
-};
+	createdAt: at(-10_000)
+});
 
-function person(displayName: string, email: string | null = null): Person {
-	return {
-		id: newId(),
-		displayName,
-		email,
-		pronouns: null,
-		bio: null,
-		avatar: null,
-		city: null,
-		country: null,
-		timezone: null,
-		languages: [],
-		skills: [],
-		interests: [],
-		links: [],
-		areas: [],
-		privacy: DEFAULT_PRIVACY,
-		roles: ['member'],
-		status: 'active',
-		mergedInto: null,
-		fieldClocks: {},
-		createdAt: at(-20_000),
-		version: 1
-	};
-}
+const person = (displayName: string, email: string | null = null): Person =>
+	personRow({ displayName, email, createdAt: at(-20_000) });
 
-function registration(who: Person, status: RegistrationStatus, walkIn = false): Registration {
-	return {
-		id: newId(),
-		eventId: event.id,
-		personId: who.id,
-		status,
-		ticketCode: null,
-		walkIn,
-		createdAt: at(-5_000),
-		version: 1
-	};
-}
+const registration = (who: Person, status: RegistrationStatus, walkIn = false): Registration =>
+	registrationRow(event.id, who.id, { status, walkIn, createdAt: at(-5_000) });
 
 const door1 = '0197a1b2-0000-7000-8000-00000000d001';
 const door2 = '0197a1b2-0000-7000-8000-00000000d002';

@@ -1,6 +1,7 @@
 /**
- * Builders for device specs about events: rows as the server sends them (version 1), a real
- * Ed25519 key per event, and tickets signed with it as the server signs them.
+ * Builders for device specs: people, events and registrations as the server sends them
+ * (version 1), a real Ed25519 key per event, and tickets signed with it as the server signs
+ * them.
  */
 import { getPublicKeyAsync, signAsync, utils } from '@noble/ed25519';
 import {
@@ -10,6 +11,7 @@ import {
 	type Registration
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
+import { EMPTY_PERSONAL_FIELDS } from '$lib/domain/privacy';
 import {
 	encodeTicket,
 	ticketMessage,
@@ -22,18 +24,7 @@ export function personRow(fields: Partial<Person> = {}): Person {
 	return {
 		id: newId(),
 		displayName: 'Someone',
-		email: null,
-		pronouns: null,
-		bio: null,
-		avatar: null,
-		city: null,
-		country: null,
-		timezone: null,
-		languages: [],
-		skills: [],
-		interests: [],
-		links: [],
-		areas: [],
+		...EMPTY_PERSONAL_FIELDS,
 		privacy: DEFAULT_PRIVACY,
 		roles: ['member'],
 		status: 'active',
