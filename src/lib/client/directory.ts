@@ -16,7 +16,7 @@
  * index of search terms in IndexedDB (maintained on every write) was tried first and measured
  * at 30–45 ms per search for the reasons above.
  */
-import Dexie, { RangeSet, type IntervalTree, type ObservabilitySet } from 'dexie';
+import Dexie, { type ObservabilitySet } from 'dexie';
 import {
 	foldText,
 	languageKeys,
@@ -27,6 +27,7 @@ import {
 import type { Group, Person } from '$lib/domain/entities';
 import { isListed } from '$lib/domain/privacy';
 import type { GatherDatabase } from './db';
+import { touchedKeys } from './storage-changes';
 
 /** The page size of the directory screen; "show more" asks for this many more. */
 export const DIRECTORY_PAGE = 30;
@@ -118,22 +119,10 @@ export class DirectoryIndex {
 		const prefix = `idb://${this.#db.name}/`;
 		if (parts[`${prefix}memberships/`] || parts[`${prefix}memberships/:dels`])
 			this.#members.clear();
-		for (const part of [`${prefix}people/`, `${prefix}people/:dels`]) {
-			const tree: IntervalTree | undefined = parts[part];
-			if (tree) this.#noteKeys(tree);
-		}
-	}
-
-	#noteKeys(tree: IntervalTree): void {
 		if (this.#stale === 'all') return;
-		for (const range of RangeSet(tree)) {
-			// A single key (a put, a delete); anything wider (a clear) means everyone.
-			if (typeof range.from !== 'string' || range.from !== range.to) {
-				this.#stale = 'all';
-				return;
-			}
-			this.#stale.add(range.from);
-		}
+		const touched = touchedKeys(parts, this.#db.name, 'people');
+		if (touched === 'all') this.#stale = 'all';
+		else for (const id of touched) this.#stale.add(id as string);
 	}
 
 	/** Read what changed since the last call (everyone, the first time). */

@@ -14,7 +14,7 @@
  * people away because its download was late is the complaint this answers. A registration
  * this device knows is cancelled or revoked is refused: that is the revocation list.
  */
-import Dexie, { cmp, RangeSet, type IntervalTree, type ObservabilitySet } from 'dexie';
+import Dexie, { type ObservabilitySet } from 'dexie';
 import { foldText, queryWords, searchWords } from '$lib/domain/directory';
 import type {
 	Admission,
@@ -27,6 +27,8 @@ import { newId } from '$lib/domain/ids';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { decodeTicket, verifyTicket, type TicketProblem } from '$lib/domain/tickets';
 import type { GatherDatabase } from './db';
+import { sortNameOf } from './directory';
+import { touchedKeys } from './storage-changes';
 
 export interface Attendee {
 	personId: string;
@@ -304,18 +306,11 @@ export class DoorDesk {
 
 	/** Take note of a committed write (storagemutated); what it touched is read again. */
 	noteChanges(parts: ObservabilitySet): void {
-		const prefix = `idb://${this.#db.name}/`;
 		const stale = this.#stale;
 		const keys = (table: string, add: (key: unknown) => void) => {
-			for (const part of [`${prefix}${table}/`, `${prefix}${table}/:dels`]) {
-				const tree: IntervalTree | undefined = parts[part];
-				if (!tree) continue;
-				for (const range of RangeSet(tree)) {
-					// A single key (a put, a delete); anything wider (a clear) means everything.
-					if (cmp(range.from, range.to) !== 0) stale.all = true;
-					else add(range.from);
-				}
-			}
+			const touched = touchedKeys(parts, this.#db.name, table);
+			if (touched === 'all') stale.all = true;
+			else touched.forEach(add);
 		};
 		keys('events', (key) => {
 			if (key === this.#eventId) stale.event = true;
@@ -472,7 +467,7 @@ export class DoorDesk {
 			walkIn: base.walkIn,
 			name,
 			email,
-			nameKey: ` ${searchWords(name).join(' ')}`,
+			nameKey: sortNameOf(name),
 			emailWords: email ? ` ${searchWords(email).join(' ')}` : '',
 			emailKey: email ? foldText(email) : ''
 		};
