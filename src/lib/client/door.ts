@@ -15,14 +15,9 @@
  * this device knows is cancelled or revoked is refused: that is the revocation list.
  */
 import Dexie, { type ObservabilitySet } from 'dexie';
+import { keptAdmissions, type KeptAdmission } from '$lib/domain/conflicts';
 import { foldText, queryWords, searchWords } from '$lib/domain/directory';
-import type {
-	Admission,
-	CheckIn,
-	GatherEvent,
-	Registration,
-	RegistrationStatus
-} from '$lib/domain/entities';
+import type { CheckIn, GatherEvent, Registration, RegistrationStatus } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { decodeTicket, verifyTicket, type TicketProblem } from '$lib/domain/tickets';
@@ -43,7 +38,7 @@ export interface Attendee {
 export type Verdict =
 	/** Admitted now (committed). `unsynced`: a valid ticket whose registration is not here yet. */
 	| { kind: 'welcome'; attendee: Attendee; unsynced: boolean }
-	| { kind: 'already'; attendee: Attendee; admission: Admission; recorderName: string }
+	| { kind: 'already'; attendee: Attendee; admission: KeptAdmission; recorderName: string }
 	| { kind: 'revoked' | 'cancelled' | 'waitlisted' | 'not_registered'; attendee: Attendee | null }
 	| { kind: TicketProblem | 'no_key' | 'event_cancelled' };
 
@@ -105,19 +100,6 @@ function isEmpty(stale: Stale): boolean {
 		stale.registrations.size === 0 &&
 		stale.checkIns.size === 0 &&
 		stale.people.size === 0
-	);
-}
-
-/** The earliest admission of a check-in (rows from before admissions existed get one made up). */
-function firstAdmission(checkIn: CheckIn): Admission {
-	return (
-		checkIn.admissions[0] ?? {
-			deviceId: checkIn.deviceIds[0],
-			deviceName: '',
-			recordedBy: checkIn.recordedBy,
-			at: checkIn.checkedInAt,
-			method: 'scan'
-		}
 	);
 }
 
@@ -530,7 +512,7 @@ export class DoorDesk {
 	}
 
 	async #already(attendee: Attendee, checkIn: CheckIn): Promise<Verdict> {
-		const admission = firstAdmission(checkIn);
+		const [admission] = keptAdmissions(checkIn);
 		let recorderName =
 			this.#entries.get(admission.recordedBy)?.name ?? this.#names.get(admission.recordedBy);
 		if (recorderName === undefined) {

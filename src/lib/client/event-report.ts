@@ -5,8 +5,8 @@
  * pure functions of the rows; `eventReportRows` is the one query that gathers them.
  */
 import Papa from 'papaparse';
+import { keptAdmissions, type KeptAdmission } from '$lib/domain/conflicts';
 import type {
-	Admission,
 	AdmissionMethod,
 	CheckIn,
 	GatherEvent,
@@ -56,36 +56,15 @@ export function deviceShortId(deviceId: string): string {
 	return deviceId.replaceAll('-', '').slice(-4);
 }
 
-/** One device's admission, with who made it, for the report. */
-export interface ReportAdmission {
-	deviceId: string;
-	/** The name the door gave the device; '' when none. */
-	deviceName: string;
-	recordedBy: string;
+/** One device's admission (its method null on a check-in from before methods were kept), with who made it. */
+export interface ReportAdmission extends KeptAdmission {
 	/** The recorder's name, null when this device does not hold them. */
 	recordedByName: string | null;
-	at: string;
-	/** Null for a check-in recorded before methods were kept. */
-	method: AdmissionMethod | null;
 }
 
-/**
- * A check-in's admissions, with who made them. A check-in written before admissions were kept
- * (the seed's, an older server's) has none: each of its devices stands for one, at the
- * check-in's time, method unknown.
- */
+/** A check-in's admissions (conflicts.ts keptAdmissions), with who made them. */
 export function admissionsOf(checkIn: CheckIn, people: Map<string, Person>): ReportAdmission[] {
-	const kept: (Omit<Admission, 'method'> & { method: AdmissionMethod | null })[] =
-		checkIn.admissions.length > 0
-			? checkIn.admissions
-			: checkIn.deviceIds.map((deviceId) => ({
-					deviceId,
-					deviceName: '',
-					recordedBy: checkIn.recordedBy,
-					at: checkIn.checkedInAt,
-					method: null
-				}));
-	return kept.map((admission) => ({
+	return keptAdmissions(checkIn).map((admission) => ({
 		...admission,
 		at: new Date(admission.at).toISOString(),
 		recordedByName: nameOf(people, admission.recordedBy)

@@ -16,6 +16,7 @@ import {
 	PROFILE_FIELDS,
 	type Award,
 	type Admission,
+	type AdmissionMethod,
 	type CheckIn,
 	type ClockedKey,
 	type Person,
@@ -88,6 +89,25 @@ export function admissionFacts(admission: Admission): CheckInFacts {
 		deviceIds: [admission.deviceId],
 		admissions: [{ ...admission, at }]
 	};
+}
+
+/** An admission as a check-in keeps it; the method is unknown (null) on a check-in from before. */
+export type KeptAdmission = Omit<Admission, 'method'> & { method: AdmissionMethod | null };
+
+/**
+ * A check-in's admissions, the earliest first. A check-in written before admissions were kept
+ * (an older server's) has none: each of its devices stands for one, at the check-in's time,
+ * by its recorder, method unknown.
+ */
+export function keptAdmissions(checkIn: CheckInFacts): KeptAdmission[] {
+	if (checkIn.admissions.length > 0) return checkIn.admissions;
+	return checkIn.deviceIds.map((deviceId) => ({
+		deviceId,
+		deviceName: '',
+		recordedBy: checkIn.recordedBy,
+		at: checkIn.checkedInAt,
+		method: null
+	}));
 }
 
 function earlierCheckIn(a: CheckInFacts, b: CheckInFacts): boolean {
