@@ -7,7 +7,7 @@ import { count } from 'drizzle-orm';
 import type { Database } from './create';
 import * as schema from './schema';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
-import { ensureEventSecrets, signTicket } from '$lib/server/events/keys';
+import { ticketSigner, type TicketSigner } from '$lib/server/events/keys';
 import {
 	SEED_AWARDS,
 	SEED_BADGES,
@@ -137,22 +137,16 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				version
 			}
 		]);
-		for (const eventId of [SEED_UPCOMING_EVENT_ID, SEED_PAST_EVENT_ID])
-			await ensureEventSecrets(tx, eventId);
-		const eventTimes = new Map(
-			(
-				await tx
-					.select({
-						id: schema.events.id,
-						startsAt: schema.events.startsAt,
-						endsAt: schema.events.endsAt
-					})
-					.from(schema.events)
-			).map((event) => [event.id, event])
-		);
-		/** A real signed ticket, as registration makes one. */
-		const ticket = (eventId: string, id: string, holder: string) =>
-			signTicket(tx, eventTimes.get(eventId)!, { id, personId: holder });
+		// Real signed tickets, as registration makes them (the events get their secrets here).
+		const signers = new Map<string, TicketSigner>();
+		for (const event of await tx
+			.select({
+				id: schema.events.id,
+				startsAt: schema.events.startsAt,
+				endsAt: schema.events.endsAt
+			})
+			.from(schema.events))
+			signers.set(event.id, await ticketSigner(tx, event));
 
 		const upcoming = [1, 2, 5, 7, 8, 10];
 		const past = [2, 3, 4, 6, 11];
@@ -170,15 +164,14 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 				createdAt: dayAt(now, -45 + n, 1)
 			}))
 		];
-		const registrationRows = [];
-		for (const registration of seeded)
-			registrationRows.push({
+		await tx.insert(schema.registrations).values(
+			seeded.map((registration) => ({
 				...registration,
 				status: 'registered' as const,
-				ticketCode: await ticket(registration.eventId, registration.id, registration.personId),
+				ticketCode: signers.get(registration.eventId)!(registration),
 				version
-			});
-		await tx.insert(schema.registrations).values(registrationRows);
+			}))
+		);
 
 		// Everyone but the last registrant came to the past event.
 		await tx.insert(schema.checkIns).values(

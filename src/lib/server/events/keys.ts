@@ -4,13 +4,7 @@
  * with the event so any device verifies offline) and the self check-in code shown at the venue
  * (its PBKDF2 hash travels with the event, the code only to its door staff: rows.ts toEvent).
  */
-import {
-	createPrivateKey,
-	generateKeyPairSync,
-	randomInt,
-	sign,
-	type KeyObject
-} from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomInt, sign } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import {
 	CHECK_IN_CODE_ALPHABET,
@@ -40,6 +34,16 @@ export async function ensureEventSecrets(
 	eventId: string,
 	version?: number
 ): Promise<{ publicKey: string }> {
+	const { publicKey } = await eventSecrets(tx, eventId, version);
+	return { publicKey };
+}
+
+/** ensureEventSecrets, answering the private key's JWK half (`d`) as well. */
+async function eventSecrets(
+	tx: Transaction,
+	eventId: string,
+	version: number | undefined
+): Promise<{ publicKey: string; privateKey: string }> {
 	const [event] = await tx
 		.select({
 			publicKey: events.publicKey,
@@ -51,12 +55,13 @@ export async function ensureEventSecrets(
 		.for('update');
 	if (!event) throw new Error(`no event ${eventId}`);
 	const [key] = await tx
-		.select({ eventId: eventKeys.eventId })
+		.select({ privateKey: eventKeys.privateKey })
 		.from(eventKeys)
 		.where(eq(eventKeys.eventId, eventId));
 	let publicKey = event.publicKey;
+	let privateKey = key?.privateKey;
 	const changes: Partial<typeof events.$inferInsert> = {};
-	if (!key || !publicKey) {
+	if (!privateKey || !publicKey) {
 		const pair = generateKeyPairSync('ed25519');
 		const jwk = pair.privateKey.export({ format: 'jwk' });
 		if (!jwk.d || !jwk.x) throw new Error('Ed25519 JWK export without d or x');
@@ -65,6 +70,7 @@ export async function ensureEventSecrets(
 			.values({ eventId, privateKey: jwk.d })
 			.onConflictDoUpdate({ target: eventKeys.eventId, set: { privateKey: jwk.d } });
 		publicKey = jwk.x;
+		privateKey = jwk.d;
 		changes.publicKey = publicKey;
 	}
 	if (!event.checkInCode || !event.checkInCodeHash) {
@@ -77,48 +83,38 @@ export async function ensureEventSecrets(
 			.update(events)
 			.set(version === undefined ? changes : { ...changes, version })
 			.where(eq(events.id, eventId));
-	return { publicKey };
+	return { publicKey, privateKey };
 }
 
-/** Imported private keys, by their JWK halves: importing is the slow part of signing. */
-const importedKeys = new Map<string, KeyObject>();
-const MAX_CACHED_KEYS = 256;
-
-function privateKeyOf(d: string, x: string): KeyObject {
-	const cacheKey = `${x}.${d}`;
-	let key = importedKeys.get(cacheKey);
-	if (!key) {
-		key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d, x }, format: 'jwk' });
-		if (importedKeys.size >= MAX_CACHED_KEYS) importedKeys.clear();
-		importedKeys.set(cacheKey, key);
-	}
-	return key;
-}
+/** Signs one registration's ticket (the QR payload). */
+export type TicketSigner = (registration: { id: string; personId: string }) => string;
 
 /**
- * The signed ticket (the QR payload) of a registration, valid in the event's window
- * (domain/tickets.ts). The event must have its secrets (ensureEventSecrets).
+ * The signer of an event's tickets, valid in its window (domain/tickets.ts): the private key
+ * is read and imported once, however many tickets follow (a re-issue, a seeded event). An
+ * event without secrets gets them first (ensureEventSecrets, with `version`).
  */
-export async function signTicket(
+export async function ticketSigner(
 	tx: Transaction,
 	event: { id: string; startsAt: Date; endsAt: Date },
-	registration: { id: string; personId: string }
-): Promise<string> {
-	const [row] = await tx
-		.select({ d: eventKeys.privateKey, x: events.publicKey })
-		.from(eventKeys)
-		.innerJoin(events, eq(events.id, eventKeys.eventId))
-		.where(eq(eventKeys.eventId, event.id));
-	if (!row?.x) throw new Error(`event ${event.id} has no key`);
-	const claims: TicketClaims = {
-		eventId: event.id,
-		registrationId: registration.id,
-		personId: registration.personId,
-		...ticketWindow({
-			startsAt: event.startsAt.toISOString(),
-			endsAt: event.endsAt.toISOString()
-		})
+	version?: number
+): Promise<TicketSigner> {
+	const { publicKey, privateKey } = await eventSecrets(tx, event.id, version);
+	const key = createPrivateKey({
+		key: { kty: 'OKP', crv: 'Ed25519', d: privateKey, x: publicKey },
+		format: 'jwk'
+	});
+	const window = ticketWindow({
+		startsAt: event.startsAt.toISOString(),
+		endsAt: event.endsAt.toISOString()
+	});
+	return (registration) => {
+		const claims: TicketClaims = {
+			eventId: event.id,
+			registrationId: registration.id,
+			personId: registration.personId,
+			...window
+		};
+		return encodeTicket(claims, new Uint8Array(sign(null, ticketMessage(claims), key)));
 	};
-	const signature = sign(null, ticketMessage(claims), privateKeyOf(row.d, row.x));
-	return encodeTicket(claims, new Uint8Array(signature));
 }

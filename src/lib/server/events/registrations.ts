@@ -8,7 +8,7 @@ import { and, asc, count, eq } from 'drizzle-orm';
 import type { Transaction } from '$lib/server/db';
 import { events, registrations } from '$lib/server/db/schema';
 import { recordDeletion } from '$lib/server/sync/deletions';
-import { ensureEventSecrets, signTicket } from './keys';
+import { ticketSigner } from './keys';
 
 export type RegistrationRow = typeof registrations.$inferSelect;
 type EventRow = typeof events.$inferSelect;
@@ -50,8 +50,7 @@ async function ticketFor(
 	registration: { id: string; personId: string },
 	version: number
 ): Promise<string> {
-	await ensureEventSecrets(tx, event.id, version);
-	return signTicket(tx, event, registration);
+	return (await ticketSigner(tx, event, version))(registration);
 }
 
 export interface RegisterOptions {
@@ -162,15 +161,13 @@ export async function promoteWaitlist(
 		.limit(Number.isFinite(free) ? free : 100_000)
 		.for('update');
 	const promoted: RegistrationRow[] = [];
+	if (waiting.length === 0) return promoted;
+	const sign = await ticketSigner(tx, event, version);
 	for (const registration of waiting) {
 		if (free <= 0) break;
 		const [row] = await tx
 			.update(registrations)
-			.set({
-				status: 'registered',
-				ticketCode: await ticketFor(tx, event, registration, version),
-				version
-			})
+			.set({ status: 'registered', ticketCode: sign(registration), version })
 			.where(eq(registrations.id, registration.id))
 			.returning();
 		promoted.push(row);
@@ -214,10 +211,10 @@ export async function reissueTickets(
 		.from(registrations)
 		.where(and(eq(registrations.eventId, eventId), eq(registrations.status, 'registered')));
 	if (registered.length === 0) return;
-	await ensureEventSecrets(tx, eventId, version);
+	const sign = await ticketSigner(tx, event, version);
 	for (const registration of registered)
 		await tx
 			.update(registrations)
-			.set({ ticketCode: await signTicket(tx, event, registration), version })
+			.set({ ticketCode: sign(registration), version })
 			.where(eq(registrations.id, registration.id));
 }

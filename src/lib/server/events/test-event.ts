@@ -4,15 +4,13 @@
  * registering people one by one. Offered by POST /api/test/events on a server started with
  * GATHER_TEST_SIGNIN=on (like the test sign-in), a 404 anywhere else.
  */
-import { createPrivateKey, sign } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { newId } from '$lib/domain/ids';
-import { encodeTicket, ticketMessage, ticketWindow } from '$lib/domain/tickets';
 import type { Database, Transaction } from '$lib/server/db';
-import { checkIns, eventKeys, events, people, registrations } from '$lib/server/db/schema';
+import { checkIns, events, people, registrations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
-import { ensureEventSecrets } from './keys';
+import { ticketSigner } from './keys';
 
 export const MAX_TEST_ATTENDEES = 20_000;
 
@@ -142,21 +140,11 @@ export async function createTestEvent(db: Database, input: TestEventRequest): Pr
 			doorIds,
 			version
 		});
-		const { publicKey } = await ensureEventSecrets(tx, eventId, version);
-		const [secrets] = await tx
-			.select({ code: events.checkInCode, d: eventKeys.privateKey })
+		const sign = await ticketSigner(tx, { id: eventId, startsAt, endsAt }, version);
+		const [{ code }] = await tx
+			.select({ code: events.checkInCode })
 			.from(events)
-			.innerJoin(eventKeys, eq(eventKeys.eventId, events.id))
 			.where(eq(events.id, eventId));
-		// keys.ts signTicket reads the key per ticket; thousands of them are signed with it read once.
-		const privateKey = createPrivateKey({
-			key: { kty: 'OKP', crv: 'Ed25519', d: secrets.d, x: publicKey },
-			format: 'jwk'
-		});
-		const window = ticketWindow({
-			startsAt: startsAt.toISOString(),
-			endsAt: endsAt.toISOString()
-		});
 
 		// The tag keeps emails unique across many test events in one database.
 		const tag = eventId.slice(-8);
@@ -164,14 +152,12 @@ export async function createTestEvent(db: Database, input: TestEventRequest): Pr
 		for (let index = 0; index < request.attendees; index += 1) {
 			const personId = newId();
 			const registrationId = newId();
-			const claims = { eventId, registrationId, personId, ...window };
-			const signature = sign(null, ticketMessage(claims), privateKey);
 			attendees.push({
 				personId,
 				registrationId,
 				name: attendeeName(index),
 				email: `attendee-${index + 1}-${tag}@example.org`,
-				ticket: encodeTicket(claims, new Uint8Array(signature))
+				ticket: sign({ id: registrationId, personId })
 			});
 		}
 		const revokedFrom = attendees.length - request.revoked;
@@ -205,7 +191,7 @@ export async function createTestEvent(db: Database, input: TestEventRequest): Pr
 		);
 		return {
 			eventId,
-			code: secrets.code!,
+			code: code!,
 			attendees: attendees.slice(0, revokedFrom),
 			revoked: attendees.slice(revokedFrom)
 		};
