@@ -201,10 +201,10 @@ describe('checkin.walkIn on the device', () => {
 		expect(await db.checkIns.count()).toBe(0);
 	});
 
-	it('lands on the person who already has the email', async () => {
+	it('lands on the person who already has the email, and a refusal takes it off them', async () => {
 		await db.people.update(member.personId, { email: 'Noor@Example.org' });
 		const args = walkIn();
-		await run(organizer, 'checkin.walkIn', args);
+		const entry = await run(organizer, 'checkin.walkIn', args);
 		await rebase(organizer);
 		expect(await db.people.get(args.personId)).toMatchObject({
 			status: 'merged',
@@ -216,6 +216,12 @@ describe('checkin.walkIn on the device', () => {
 		});
 		expect(await db.checkIns.get([event.id, member.personId])).toBeDefined();
 		expect(await db.checkIns.count()).toBe(1);
+		// Refused: the check-in made on them goes too, and the id that stood for them.
+		await discardEntry(db, organizer, entry);
+		expect(await db.checkIns.count()).toBe(0);
+		expect(await db.registrations.get(args.registrationId)).toBeUndefined();
+		expect(await db.people.get(args.personId)).toBeUndefined();
+		expect(await db.people.get(member.personId)).toBeDefined();
 	});
 });
 
