@@ -6,7 +6,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { encodeHlc } from '../src/lib/domain/hlc';
 import { pushResponseSchema } from '../src/lib/domain/sync-protocol';
-import { setLocaleCookie } from './support';
+import { setLocaleCookie, signUp } from './support';
 
 /** The seeded upcoming Madrid event (server/db/seed.ts SEED_UPCOMING_EVENT_ID = seedId(2, 1)). */
 const MADRID_EVENT_ID = '0190c0de-0002-7000-8000-000000000001';
@@ -131,6 +131,29 @@ test('a full event puts the next guest on the waiting list', async ({ browser, b
 	await third.locator('#email').fill('not an email');
 	await third.getByTestId('public-event-submit').click();
 	await expect(third.locator('#email-message')).toHaveText('Enter a valid email address.');
+});
+
+test('a guest typing the email of someone with a passkey is asked to sign in, not registered', async ({
+	browser,
+	baseURL
+}) => {
+	const email = `passkey-${crypto.randomUUID()}@example.org`;
+	const holder = await browser.newContext();
+	await signUp(holder, await holder.newPage(), 'Passkey Holder', email);
+	await holder.close();
+
+	const page = await guestPage(browser, baseURL!);
+	await page.goto(`/e/${MADRID_EVENT_ID}`);
+	await registerAsGuest(page, 'Not Them', email);
+	await expect(page.getByTestId('public-event-error')).toContainText(
+		'This email belongs to an account'
+	);
+	await expect(
+		page.getByTestId('public-event-error').getByRole('link', { name: 'Sign in' })
+	).toBeVisible();
+	await expect(page.getByTestId('public-event-result')).toHaveCount(0);
+	await expect(page.locator('#email')).toHaveValue(email);
+	await page.context().close();
 });
 
 test('a signed-in member registers with one button and can open the ticket in the app', async ({
