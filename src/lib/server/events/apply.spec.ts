@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
+import type { SaveEventArgs } from '$lib/domain/mutations';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
 import { verifyTicket } from '$lib/domain/tickets';
 import type { DatabaseHandle } from '$lib/server/db';
@@ -27,6 +28,7 @@ import {
 	addPersonWithProfile,
 	addRegistration,
 	checkInArgs,
+	deviceMirror,
 	eventSaveArgs,
 	pullAll
 } from '$lib/server/testing/fixtures';
@@ -179,27 +181,117 @@ describe('event.save', () => {
 		expect((await registrationOf(args.id, second.personId)).status).toBe('registered');
 	});
 
-	it("re-stamps the attendee list for a new door helper, who pulls it (with the event's code)", async () => {
-		const { eventId, attendee } = await eventWithAttendee({ doorIds: [] });
-		await device(organizer).push('checkin.record', checkInArgs(eventId, attendee.personId));
-		const newcomer = await addPerson(handle.db);
-		const before = await pullAll(handle.db, newcomer);
-		expect(before.registrations.filter((row) => row.eventId === eventId)).toHaveLength(0);
-		expect(before.events.find((row) => row.id === eventId)?.checkInCode).toBeNull();
-
+	/** The event's own fields as event.save sends them, with `changes`. */
+	async function saveArgsOf(eventId: string, changes: Partial<SaveEventArgs>) {
 		const event = await eventRow(eventId);
-		const args = eventSaveArgs([organizer.personId], {
+		return eventSaveArgs(event.organizerIds, {
 			id: eventId,
 			title: event.title,
 			startsAt: event.startsAt.toISOString(),
 			endsAt: event.endsAt.toISOString(),
-			doorIds: [newcomer.personId]
+			visibility: event.visibility,
+			doorIds: event.doorIds,
+			...changes
 		});
+	}
+
+	/** What a device holds of the event: the event, its registrations and its check-ins. */
+	function heldOf(phone: ReturnType<typeof deviceMirror>, eventId: string) {
+		return {
+			event: phone.rows('events').find((row) => row.id === eventId),
+			registrations: phone.rows('registrations').filter((row) => row.eventId === eventId),
+			checkIns: phone.rows('checkIns').filter((row) => row.eventId === eventId)
+		};
+	}
+
+	it("sends the attendee list to a new door helper's device (with the event's code)", async () => {
+		const { eventId, attendee } = await eventWithAttendee({ doorIds: [] });
+		await device(organizer).push('checkin.record', checkInArgs(eventId, attendee.personId));
+		const newcomer = await addPerson(handle.db);
+		const phone = deviceMirror(handle.db, newcomer);
+		await phone.sync();
+		expect(heldOf(phone, eventId)).toMatchObject({ registrations: [], checkIns: [] });
+		expect(heldOf(phone, eventId).event?.checkInCode).toBeNull();
+
+		const args = await saveArgsOf(eventId, { doorIds: [newcomer.personId] });
 		expect(await device(organizer).push('event.save', args)).toBeNull();
-		const after = await pullAll(handle.db, newcomer);
-		expect(after.registrations.filter((row) => row.eventId === eventId)).toHaveLength(1);
-		expect(after.checkIns.filter((row) => row.eventId === eventId)).toHaveLength(1);
-		expect(after.events.find((row) => row.id === eventId)?.checkInCode).toBe(event.checkInCode);
+		await phone.sync();
+		const held = heldOf(phone, eventId);
+		expect(held.registrations.map((row) => row.personId)).toEqual([attendee.personId]);
+		expect(held.checkIns.map((row) => row.personId)).toEqual([attendee.personId]);
+		expect(held.event?.checkInCode).toBe((await eventRow(eventId)).checkInCode);
+	});
+
+	it('takes the attendee list off the devices of a removed co-organizer and door helper; the others keep theirs', async () => {
+		const coOrganizer = await addPerson(handle.db, ['member', 'organizer']);
+		const doorHelper = await addPerson(handle.db);
+		const { eventId, attendee } = await eventWithAttendee({
+			organizerIds: [organizer.personId, coOrganizer.personId],
+			doorIds: [doorHelper.personId],
+			visibility: 'invite'
+		});
+		await device(doorHelper).push('checkin.record', checkInArgs(eventId, attendee.personId));
+		const phones = {
+			coOrganizer: deviceMirror(handle.db, coOrganizer),
+			doorHelper: deviceMirror(handle.db, doorHelper),
+			organizer: deviceMirror(handle.db, organizer),
+			attendee: deviceMirror(handle.db, attendee)
+		};
+		for (const phone of Object.values(phones)) await phone.sync();
+		for (const phone of [phones.coOrganizer, phones.doorHelper, phones.organizer]) {
+			const held = heldOf(phone, eventId);
+			expect([held.registrations.length, held.checkIns.length]).toEqual([1, 1]);
+			expect(held.event?.checkInCode).toMatch(/^[A-Z2-9]{6}$/);
+		}
+
+		const args = await saveArgsOf(eventId, { organizerIds: [organizer.personId], doorIds: [] });
+		expect(await device(organizer).push('event.save', args)).toBeNull();
+		for (const phone of Object.values(phones)) await phone.sync();
+
+		// Invite-only: the event leaves them too, with its check-in code.
+		for (const removed of [phones.coOrganizer, phones.doorHelper])
+			expect(heldOf(removed, eventId)).toEqual({
+				event: undefined,
+				registrations: [],
+				checkIns: []
+			});
+		const kept = heldOf(phones.organizer, eventId);
+		expect(kept.registrations.map((row) => row.personId)).toEqual([attendee.personId]);
+		expect(kept.checkIns.map((row) => row.personId)).toEqual([attendee.personId]);
+		expect(kept.event?.organizerIds).toEqual([organizer.personId]);
+		const own = heldOf(phones.attendee, eventId);
+		expect(own.event?.checkInCode).toBeNull();
+		expect(own.registrations.map((row) => row.status)).toEqual(['registered']);
+		expect(own.checkIns.map((row) => row.personId)).toEqual([attendee.personId]);
+	});
+
+	it('takes an event that becomes invite-only off the devices of members not registered', async () => {
+		const { eventId, attendee } = await eventWithAttendee();
+		const member = await addPerson(handle.db);
+		const phones = [deviceMirror(handle.db, member), deviceMirror(handle.db, attendee)];
+		for (const phone of phones) await phone.sync();
+		expect(phones.map((phone) => heldOf(phone, eventId).event?.id)).toEqual([eventId, eventId]);
+
+		const args = await saveArgsOf(eventId, { visibility: 'invite' });
+		expect(await device(organizer).push('event.save', args)).toBeNull();
+		for (const phone of phones) await phone.sync();
+		expect(heldOf(phones[0], eventId).event).toBeUndefined();
+		expect(heldOf(phones[1], eventId).event?.visibility).toBe('invite');
+	});
+
+	it('keeps a community event (without its code) on the device of a removed door helper', async () => {
+		const { eventId } = await eventWithAttendee();
+		const phone = deviceMirror(handle.db, helper);
+		await phone.sync();
+		expect(heldOf(phone, eventId).registrations).toHaveLength(1);
+
+		expect(
+			await device(organizer).push('event.save', await saveArgsOf(eventId, { doorIds: [] }))
+		).toBeNull();
+		await phone.sync();
+		const held = heldOf(phone, eventId);
+		expect(held).toMatchObject({ registrations: [], checkIns: [] });
+		expect(held.event).toMatchObject({ doorIds: [], checkInCode: null });
 	});
 });
 

@@ -13,6 +13,7 @@ import {
 	mutationTime,
 	UNDO_CHECK_IN_MS,
 	type MutationContext,
+	type MutationName,
 	type SaveEventArgs
 } from '$lib/domain/mutations';
 import { canCheckIn, canCreateEvent, canManageEvent, canRegister } from '$lib/domain/permissions';
@@ -22,7 +23,7 @@ import { windowState } from '$lib/domain/tickets';
 import type { Transaction } from '$lib/server/db';
 import { activePersonId, resolvePerson } from '$lib/server/db/person-ids';
 import { checkIns, events, people, registrations } from '$lib/server/db/schema';
-import { recordDeletion } from '$lib/server/sync/deletions';
+import { recordDeletion, restampAudience } from '$lib/server/sync/deletions';
 import type { ServerMutation } from '$lib/server/sync/apply';
 import { recordAttendance, removeAttendance } from './attendance';
 import { ensureEventSecrets } from './keys';
@@ -37,15 +38,10 @@ import {
 } from './registrations';
 
 type EventRow = typeof events.$inferSelect;
-type EventMutationName =
-	| 'event.save'
-	| 'registration.create'
-	| 'registration.cancel'
-	| 'registration.revoke'
-	| 'checkin.record'
-	| 'checkin.undo'
-	| 'checkin.walkIn'
-	| 'checkin.self';
+type EventMutationName = Extract<
+	MutationName,
+	`event.${string}` | `registration.${string}` | `checkin.${string}`
+>;
 
 async function eventFor(tx: Transaction, eventId: string): Promise<EventRow> {
 	const event = await lockEvent(tx, eventId);
@@ -135,14 +131,26 @@ async function admit(
 	await recordAttendance(tx, event, personId, new Date(merged.checkedInAt), version);
 }
 
-/** Re-stamp an event's attendee list: it reaches people who now run its door. */
-async function restampAttendeeList(tx: Transaction, eventId: string, version: number) {
-	await tx.update(registrations).set({ version }).where(eq(registrations.eventId, eventId));
-	await tx.update(checkIns).set({ version }).where(eq(checkIns.eventId, eventId));
+/** Who runs the event's door: its organizers and door helpers (scope.ts gives them its list). */
+function doorStaff(event: { organizerIds: string[]; doorIds: string[] }): Set<string> {
+	return new Set([...event.organizerIds, ...event.doorIds]);
 }
 
-function gainedSomeone(before: readonly string[], after: readonly string[]): boolean {
-	return after.some((id) => !before.includes(id));
+/**
+ * The event's door staff changed: its attendee list reaches whoever joined, and leaves the
+ * devices of whoever left (`revoke`); the remaining staff, and each attendee for their own
+ * rows, receive it again in the same page (restampAudience).
+ */
+async function restampAttendeeList(
+	tx: Transaction,
+	eventId: string,
+	version: number,
+	{ revoke }: { revoke: boolean }
+) {
+	await restampAudience(tx, 'registrations', eq(registrations.eventId, eventId), version, {
+		revoke
+	});
+	await restampAudience(tx, 'checkIns', eq(checkIns.eventId, eventId), version, { revoke });
 }
 
 function sameCode(stored: string | null, typed: string): boolean {
@@ -218,11 +226,14 @@ export const eventMutations: { [Name in EventMutationName]: ServerMutation<Name>
 				.set({ ...eventValues(args), version })
 				.where(eq(events.id, args.id));
 			await ensureEventSecrets(tx, args.id);
-			if (
-				gainedSomeone(before.organizerIds, args.organizerIds) ||
-				gainedSomeone(before.doorIds, args.doorIds)
-			)
-				await restampAttendeeList(tx, args.id, version);
+			const [staffBefore, staffAfter] = [doorStaff(before), doorStaff(args)];
+			const joined = [...staffAfter].some((id) => !staffBefore.has(id));
+			const left = [...staffBefore].some((id) => !staffAfter.has(id));
+			if (joined || left) await restampAttendeeList(tx, args.id, version, { revoke: left });
+			// An invite-only event leaves the devices of who may no longer see it (staff who left,
+			// everyone not registered when it stops being open), its check-in code with it.
+			if (args.visibility === 'invite' && (left || before.visibility !== 'invite'))
+				await restampAudience(tx, 'events', eq(events.id, args.id), version, { revoke: true });
 			if (
 				before.startsAt.getTime() !== Date.parse(args.startsAt) ||
 				before.endsAt.getTime() !== Date.parse(args.endsAt)

@@ -30,7 +30,7 @@ import {
 	people,
 	rejectedMutations
 } from '$lib/server/db/schema';
-import { recordDeletion, recordDeletions } from './deletions';
+import { recordDeletion, restampAudience } from './deletions';
 
 /** How one mutation writes on the server. Typed over MutationName: none can be left out. */
 export interface ServerMutation<Name extends MutationName> {
@@ -304,34 +304,19 @@ async function groupForDecision(tx: Transaction, groupId: string) {
 
 /**
  * Who decides the requests of a group (all groups: omit `groupId`) changed. Someone who now
- * decides (a new curator, a new admin) must receive the requests made before: re-stamped, their
- * next pull brings them. Someone who no longer decides (`revoke`) must lose them: each is also
- * recorded as deleted, with the same version. A page applies its deletions before its rows and
- * never splits a version, so the devices still allowed a request get it back in that same page
- * and only the others drop it.
+ * decides (a new curator, a new admin) must receive the requests made before; someone who no
+ * longer decides (`revoke`) must lose them (restampAudience).
  */
 async function restampPending(
 	tx: Transaction,
 	version: number,
 	{ groupId, revoke }: { groupId?: string; revoke: boolean }
 ) {
-	const pending = await tx
-		.update(memberships)
-		.set({ version })
-		.where(
-			and(
-				eq(memberships.status, 'pending'),
-				groupId === undefined ? undefined : eq(memberships.groupId, groupId)
-			)
-		)
-		.returning({ groupId: memberships.groupId, personId: memberships.personId });
-	if (revoke)
-		await recordDeletions(
-			tx,
-			'memberships',
-			pending.map((row) => [row.groupId, row.personId]),
-			version
-		);
+	const where = and(
+		eq(memberships.status, 'pending'),
+		groupId === undefined ? undefined : eq(memberships.groupId, groupId)
+	);
+	await restampAudience(tx, 'memberships', where, version, { revoke });
 }
 
 /** Someone leaves or is taken out: every device drops the row; a curator's requests go too. */

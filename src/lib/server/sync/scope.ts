@@ -4,8 +4,9 @@
  * can see (public, community, or invite-only ones they are registered for or run), badges,
  * groups and their memberships, and the attendee lists (registrations, check-ins) of the events
  * whose door they run: organizers and door helpers, admins every event (the door works
- * offline). When someone starts running an event's door, the event's applier re-stamps its
- * attendee list so it reaches them (server/events/apply.ts).
+ * offline). When someone starts or stops running an event's door, the event's applier
+ * re-stamps its attendee list so it reaches them or leaves their devices (server/events/apply.ts,
+ * sync/deletions.ts restampAudience).
  */
 import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '$lib/domain/actor';

@@ -4,7 +4,12 @@ import type { Role } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
 import type { RecordCheckInArgs, SaveEventArgs, SaveGroupArgs } from '$lib/domain/mutations';
-import type { PullChanges, PullResponse, PushedMutation } from '$lib/domain/sync-protocol';
+import type {
+	PullChanges,
+	PullResponse,
+	PushedMutation,
+	SyncedTable
+} from '$lib/domain/sync-protocol';
 import type { Database } from '$lib/server/db';
 import { badges, events, groups, memberships, people, registrations } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
@@ -244,4 +249,50 @@ export async function pullAll(db: Database, actor: Actor, limit = 500): Promise<
 		cursor = page.cursor;
 	} while (page.more);
 	return all as PullChanges;
+}
+
+/** A row's key as a device's Dexie table holds it (db.ts): compound keys for these tables. */
+const COMPOUND_KEYS: Partial<Record<SyncedTable, [string, string]>> = {
+	checkIns: ['eventId', 'personId'],
+	awards: ['badgeId', 'personId'],
+	memberships: ['groupId', 'personId']
+};
+
+function mirrorKey(table: SyncedTable, row: Record<string, unknown>): string {
+	const compound = COMPOUND_KEYS[table];
+	return JSON.stringify(compound ? compound.map((field) => row[field]) : row.id);
+}
+
+/**
+ * One device of `actor`: each sync() pulls from its own cursor and applies the pages as a
+ * device does (a page's deletions, then its rows), so a spec sees what stays on a device after
+ * a change, not only what a new device's first pull would bring.
+ */
+export function deviceMirror(db: Database, actor: Actor) {
+	const deviceId = newId();
+	let cursor = 0;
+	const tables = new Map<SyncedTable, Map<string, unknown>>();
+	const table = (name: SyncedTable) => {
+		let rows = tables.get(name);
+		if (!rows) tables.set(name, (rows = new Map()));
+		return rows;
+	};
+	return {
+		async sync(): Promise<void> {
+			let page: PullResponse;
+			do {
+				page = await handlePull(db, actor, { deviceId, cursor });
+				if (page.reset) tables.clear();
+				for (const { table: name, key } of page.deletions) table(name).delete(JSON.stringify(key));
+				for (const [name, rows] of Object.entries(page.changes) as [SyncedTable, unknown[]][])
+					for (const row of rows)
+						table(name).set(mirrorKey(name, row as Record<string, unknown>), row);
+				cursor = page.cursor;
+			} while (page.more);
+		},
+		/** The rows of `name` this device holds now. */
+		rows<Name extends SyncedTable>(name: Name): PullChanges[Name] {
+			return [...table(name).values()] as PullChanges[Name];
+		}
+	};
 }
