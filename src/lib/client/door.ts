@@ -60,7 +60,7 @@ export interface DoorOptions {
 }
 
 /** How many people a search lists unless told. */
-export const DOOR_SEARCH_LIMIT = 20;
+const DOOR_SEARCH_LIMIT = 20;
 
 /** One registration of the event, as the desk keeps it. */
 interface Entry {

@@ -25,6 +25,7 @@ import { normaliseCheckInCode } from '$lib/domain/self-check-in';
 import { windowState } from '$lib/domain/tickets';
 import type { GatherDatabase } from './db';
 import type { LocalMutation } from './mutations';
+import { discardUnconfirmed } from './unconfirmed';
 
 /** Merges chain at most this far (a merge of a merge); beyond it the server decides. */
 const MAX_MERGE_HOPS = 8;
@@ -70,17 +71,6 @@ async function admit(
 	const current = existing ?? (await db.checkIns.get([eventId, personId]));
 	const merged = mergeCheckIn(current ?? null, admissionFacts(admission));
 	await db.checkIns.put({ eventId, personId, ...merged, version: current?.version ?? 0 });
-}
-
-/** Delete a check-in the server never had (version 0); the server re-sends one it had. */
-async function discardCheckIn(db: GatherDatabase, eventId: string, personId: string) {
-	const row = await db.checkIns.get([eventId, personId]);
-	if (row && row.version === 0) await db.checkIns.delete([eventId, personId]);
-}
-
-async function discardRegistration(db: GatherDatabase, id: string) {
-	const row = await db.registrations.get(id);
-	if (row && row.version === 0) await db.registrations.delete(id);
 }
 
 /** A registration that cannot come through the door: cancelled or revoked. */
@@ -186,8 +176,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 			});
 		},
 		async discard(db, args) {
-			const row = await db.events.get(args.id);
-			if (row && row.version === 0) await db.events.delete(args.id);
+			await discardUnconfirmed(db.events, args.id);
 		}
 	},
 	'registration.create': {
@@ -224,7 +213,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		},
 		async discard(db, args) {
 			// A reactivated registration the server had is re-stamped and pulled again.
-			await discardRegistration(db, args.id);
+			await discardUnconfirmed(db.registrations, args.id);
 		}
 	},
 	'registration.cancel': {
@@ -294,7 +283,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 			]);
 		},
 		async discard(db, args) {
-			await discardCheckIn(db, args.eventId, await resolvePerson(db, args.personId));
+			await discardUnconfirmed(db.checkIns, [args.eventId, await resolvePerson(db, args.personId)]);
 		}
 	},
 	'checkin.undo': {
@@ -350,12 +339,11 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		async discard(db, args) {
 			const target = await resolvePerson(db, args.personId);
 			await Promise.all([
-				discardCheckIn(db, args.eventId, target),
-				discardCheckIn(db, args.eventId, args.personId),
-				discardRegistration(db, args.registrationId)
+				discardUnconfirmed(db.checkIns, [args.eventId, target]),
+				discardUnconfirmed(db.checkIns, [args.eventId, args.personId]),
+				discardUnconfirmed(db.registrations, args.registrationId)
 			]);
-			const made = await db.people.get(args.personId);
-			if (made && made.version === 0) await db.people.delete(args.personId);
+			await discardUnconfirmed(db.people, args.personId);
 		}
 	},
 	'checkin.self': {
@@ -395,8 +383,8 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		},
 		async discard(db, args, actor) {
 			await Promise.all([
-				discardCheckIn(db, args.eventId, actor.personId),
-				discardRegistration(db, args.registrationId)
+				discardUnconfirmed(db.checkIns, [args.eventId, actor.personId]),
+				discardUnconfirmed(db.registrations, args.registrationId)
 			]);
 		}
 	}

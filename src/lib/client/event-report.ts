@@ -63,7 +63,7 @@ export interface ReportAdmission extends KeptAdmission {
 }
 
 /** A check-in's admissions (conflicts.ts keptAdmissions), with who made them. */
-export function admissionsOf(checkIn: CheckIn, people: Map<string, Person>): ReportAdmission[] {
+function admissionsOf(checkIn: CheckIn, people: Map<string, Person>): ReportAdmission[] {
 	return keptAdmissions(checkIn).map((admission) => ({
 		...admission,
 		at: new Date(admission.at).toISOString(),
@@ -132,7 +132,7 @@ export interface EventReport {
 	attendees: Attendee[];
 }
 
-export const ARRIVAL_BUCKET_MS = 15 * 60 * 1000;
+const ARRIVAL_BUCKET_MS = 15 * 60 * 1000;
 /** Beyond this many quarters (a day) between first and last arrival, empty quarters are left out. */
 const MAX_FILLED_BUCKETS = 96;
 

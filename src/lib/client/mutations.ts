@@ -26,6 +26,7 @@ import {
 import { MutationRejected } from '$lib/domain/rejection';
 import type { GatherDatabase, OutboxEntry } from './db';
 import { eventMutations } from './event-mutations';
+import { discardUnconfirmed } from './unconfirmed';
 
 export interface LocalMutation<Name extends MutationName> {
 	/** Apply on the device. Must be idempotent: it runs again on every rebase until acknowledged. */
@@ -55,8 +56,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			});
 		},
 		async discard(db, args) {
-			const row = await db.contributions.get(args.id);
-			if (row && row.version === 0) await db.contributions.delete(args.id);
+			await discardUnconfirmed(db.contributions, args.id);
 		}
 	},
 	'profile.update': {
@@ -100,8 +100,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			});
 		},
 		async discard(db, args) {
-			const row = await db.awards.get([args.badgeId, args.personId]);
-			if (row && row.version === 0) await db.awards.delete([args.badgeId, args.personId]);
+			await discardUnconfirmed(db.awards, [args.badgeId, args.personId]);
 		}
 	},
 	'rejection.dismiss': {
@@ -122,8 +121,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			});
 		},
 		async discard(db, args) {
-			const row = await db.groups.get(args.id);
-			if (row && row.version === 0) await db.groups.delete(args.id);
+			await discardUnconfirmed(db.groups, args.id);
 		}
 	},
 	'group.join': {
@@ -144,9 +142,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		},
 		async discard(db, args, actor) {
 			// Only the author's own row: others this device added (a curator's) are theirs to keep.
-			const key: [string, string] = [args.groupId, actor.personId];
-			const row = await db.memberships.get(key);
-			if (row && row.version === 0) await db.memberships.delete(key);
+			await discardUnconfirmed(db.memberships, [args.groupId, actor.personId]);
 		}
 	},
 	'group.leave': {
@@ -189,9 +185,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		async discard(db, args) {
 			// A membership the server had is re-stamped after a refusal and comes back with the
 			// next pull; one this device added (never on the server) goes.
-			const key: [string, string] = [args.groupId, args.personId];
-			const row = await db.memberships.get(key);
-			if (row && row.version === 0) await db.memberships.delete(key);
+			await discardUnconfirmed(db.memberships, [args.groupId, args.personId]);
 		}
 	},
 	'person.setRoles': {

@@ -7,7 +7,7 @@
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url';
 
 /** The camera keeps seeing the same code while it is held up: read it once per this span. */
-export const REPEAT_AFTER_MS = 4000;
+const REPEAT_AFTER_MS = 4000;
 /** How often a frame is read: fast enough to feel instant, slow enough for a cheap phone. */
 const FRAME_INTERVAL_MS = 150;
 
