@@ -29,9 +29,10 @@ import {
 	addRegistration,
 	checkInArgs,
 	deviceMirror,
-	eventSaveArgs,
-	pullAll
+	eventSaveArgs
 } from '$lib/server/testing/fixtures';
+import { deleteAccount } from '$lib/server/people/account';
+import { mergePeople } from '$lib/server/people/merge';
 import { handlePush } from '$lib/server/sync/push';
 
 let handle: DatabaseHandle;
@@ -348,7 +349,9 @@ describe('registration.create', () => {
 			visibility: 'invite'
 		});
 		const guest = await addPerson(handle.db);
-		expect((await pullAll(handle.db, guest)).events.some((row) => row.id === invite)).toBe(false);
+		const phone = deviceMirror(handle.db, guest);
+		await phone.sync();
+		expect(phone.rows('events').some((row) => row.id === invite)).toBe(false);
 		expect(
 			await device(organizer).push('registration.create', {
 				id: newId(),
@@ -356,9 +359,11 @@ describe('registration.create', () => {
 				personId: guest.personId
 			})
 		).toBeNull();
-		const pulled = await pullAll(handle.db, guest);
-		expect(pulled.events.some((row) => row.id === invite)).toBe(true);
-		expect(pulled.registrations.find((row) => row.eventId === invite)?.status).toBe('registered');
+		await phone.sync();
+		expect(phone.rows('events').some((row) => row.id === invite)).toBe(true);
+		expect(phone.rows('registrations').find((row) => row.eventId === invite)?.status).toBe(
+			'registered'
+		);
 	});
 
 	it('reactivates a cancelled registration; a revoked one only by an organizer', async () => {
@@ -430,6 +435,9 @@ describe('registration.cancel and registration.revoke', () => {
 		expect(await device(stranger).push('registration.cancel', key)).toBe('forbidden');
 		expect(await device(helper).push('registration.revoke', key)).toBe('forbidden');
 		expect(await device(attendee).push('registration.revoke', key)).toBe('forbidden');
+		expect(
+			await device(stranger).push('registration.cancel', { eventId, personId: stranger.personId })
+		).toBe('not_found');
 		expect(
 			await device(organizer).push('registration.revoke', {
 				eventId,
@@ -522,6 +530,31 @@ describe('checkin.record', () => {
 		expect(promoted.status).toBe('registered');
 		expect(promoted.ticketCode).toMatch(/^GT1\./);
 		expect(await checkInOf(eventId, waiting.personId)).toBeDefined();
+	});
+
+	it("admits a merged id's survivor; refuses registering or admitting a deleted person", async () => {
+		const { eventId, attendee } = await eventWithAttendee();
+		const alias = await addPerson(handle.db);
+		await mergePeople(handle.db, {
+			survivorId: attendee.personId,
+			mergedId: alias.personId,
+			mergedBy: admin.personId
+		});
+		expect(
+			await device(helper).push('checkin.record', checkInArgs(eventId, alias.personId))
+		).toBeNull();
+		expect(await checkInOf(eventId, attendee.personId)).toBeDefined();
+
+		const gone = await addPersonWithProfile(handle.db, { displayName: 'Gone Person' });
+		await deleteAccount(handle.db, gone.personId, 'Gone Person');
+		const key = { eventId, personId: gone.personId };
+		expect(await device(organizer).push('registration.create', { id: newId(), ...key })).toBe(
+			'not_found'
+		);
+		expect(await device(helper).push('checkin.record', checkInArgs(eventId, gone.personId))).toBe(
+			'not_found'
+		);
+		expect(await registrationOf(eventId, gone.personId)).toBeUndefined();
 	});
 
 	it('lets an admin check in anywhere', async () => {
@@ -633,6 +666,25 @@ describe('checkin.walkIn', () => {
 		expect(await device(organizer).push('checkin.undo', { eventId, personId: args.personId })).toBe(
 			'not_found'
 		); // another device: it did not admit them
+	});
+
+	it('re-admits a revoked person only for an organizer; refuses a deleted person', async () => {
+		const { eventId, attendee } = await eventWithAttendee();
+		await device(organizer).push('registration.revoke', { eventId, personId: attendee.personId });
+		const again = walkIn(eventId, { personId: attendee.personId });
+		expect(await device(helper).push('checkin.walkIn', again)).toBe('revoked');
+		expect(await checkInOf(eventId, attendee.personId)).toBeUndefined();
+		expect(await device(organizer).push('checkin.walkIn', again)).toBeNull();
+		expect(await registrationOf(eventId, attendee.personId)).toMatchObject({
+			status: 'registered',
+			walkIn: true
+		});
+
+		const gone = await addPersonWithProfile(handle.db, { displayName: 'Gone Walker' });
+		await deleteAccount(handle.db, gone.personId, 'Gone Walker');
+		expect(
+			await device(helper).push('checkin.walkIn', walkIn(eventId, { personId: gone.personId }))
+		).toBe('not_found');
 	});
 
 	it('refuses someone not at the door', async () => {

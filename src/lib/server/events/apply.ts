@@ -34,6 +34,7 @@ import {
 	registerPerson,
 	registrationOf,
 	reissueTickets,
+	restampAttendeeList,
 	type RegistrationRow
 } from './registrations';
 
@@ -134,23 +135,6 @@ async function admit(
 /** Who runs the event's door: its organizers and door helpers (scope.ts gives them its list). */
 function doorStaff(event: { organizerIds: string[]; doorIds: string[] }): Set<string> {
 	return new Set([...event.organizerIds, ...event.doorIds]);
-}
-
-/**
- * The event's door staff changed: its attendee list reaches whoever joined, and leaves the
- * devices of whoever left (`revoke`); the remaining staff, and each attendee for their own
- * rows, receive it again in the same page (restampAudience).
- */
-async function restampAttendeeList(
-	tx: Transaction,
-	eventId: string,
-	version: number,
-	{ revoke }: { revoke: boolean }
-) {
-	await restampAudience(tx, 'registrations', eq(registrations.eventId, eventId), version, {
-		revoke
-	});
-	await restampAudience(tx, 'checkIns', eq(checkIns.eventId, eventId), version, { revoke });
 }
 
 function sameCode(stored: string | null, typed: string): boolean {

@@ -6,8 +6,8 @@
  */
 import { and, asc, count, eq } from 'drizzle-orm';
 import type { Transaction } from '$lib/server/db';
-import { events, registrations } from '$lib/server/db/schema';
-import { recordDeletion } from '$lib/server/sync/deletions';
+import { checkIns, events, registrations } from '$lib/server/db/schema';
+import { recordDeletion, restampAudience } from '$lib/server/sync/deletions';
 import { ticketSigner } from './keys';
 
 export type RegistrationRow = typeof registrations.$inferSelect;
@@ -217,4 +217,21 @@ export async function reissueTickets(
 			.update(registrations)
 			.set({ ticketCode: sign(registration), version })
 			.where(eq(registrations.id, registration.id));
+}
+
+/**
+ * The event's door staff changed: its attendee list reaches whoever joined, and leaves the
+ * devices of whoever left (`revoke`); the remaining staff, and each attendee for their own
+ * rows, receive it again in the same page (restampAudience).
+ */
+export async function restampAttendeeList(
+	tx: Transaction,
+	eventId: string,
+	version: number,
+	{ revoke }: { revoke: boolean }
+) {
+	await restampAudience(tx, 'registrations', eq(registrations.eventId, eventId), version, {
+		revoke
+	});
+	await restampAudience(tx, 'checkIns', eq(checkIns.eventId, eventId), version, { revoke });
 }

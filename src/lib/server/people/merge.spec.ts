@@ -34,7 +34,8 @@ import {
 	addEvent,
 	addGroup,
 	addMembership,
-	addPersonWithProfile
+	addPersonWithProfile,
+	deviceMirror
 } from '$lib/server/testing/fixtures';
 import { deleteAccount } from './account';
 import { listMerges, mergePeople, MergeRefused } from './merge';
@@ -530,6 +531,24 @@ describe('mergePeople', () => {
 			.from(personMerges)
 			.where(or(eq(personMerges.mergedId, bea), eq(personMerges.mergedId, carla)));
 		expect(merges).toHaveLength(1);
+	});
+
+	it("brings the attendee list of a door the merged person ran to the survivor's device", async () => {
+		const db = handle.db;
+		const { personId: organizer } = await addPersonWithProfile(db, { displayName: 'Org' });
+		const { personId: survivor } = await addPersonWithProfile(db, { displayName: 'Kim Kept' });
+		const { personId: merged } = await addPersonWithProfile(db, { displayName: 'Kim Merged' });
+		const { personId: attendee } = await addPersonWithProfile(db, { displayName: 'Attendee' });
+		const eventId = await addEvent(db, [organizer], newId(), { doorIds: [merged] });
+		const registrationId = await addRegistration(db, eventId, attendee);
+		const phone = deviceMirror(db, { personId: survivor, roles: ['member'] });
+		await phone.sync();
+		const held = () => phone.rows('registrations').filter((row) => row.eventId === eventId);
+		expect(held()).toEqual([]);
+
+		await mergePeople(db, { survivorId: survivor, mergedId: merged, mergedBy: organizer });
+		await phone.sync();
+		expect(held().map((row) => row.id)).toEqual([registrationId]);
 	});
 
 	it('logs no name of a person who deleted their account since', async () => {

@@ -43,6 +43,7 @@ import {
 } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { notifyVersion } from '$lib/server/sync/changes';
+import { restampAttendeeList } from '$lib/server/events/registrations';
 import { recordDeletion, recordDeletions } from '$lib/server/sync/deletions';
 import { toFullPerson } from '$lib/server/sync/rows';
 
@@ -389,10 +390,8 @@ async function replaceMentions({ tx, survivorId, mergedId, version, moved }: Mov
 			.set({ organizerIds: replace(event.organizerIds), doorIds: replace(event.doorIds), version })
 			.where(eq(events.id, event.id));
 		// The survivor now runs this door: its attendee list must reach their devices.
-		if (!event.organizerIds.includes(survivorId) && !event.doorIds.includes(survivorId)) {
-			await tx.update(registrations).set({ version }).where(eq(registrations.eventId, event.id));
-			await tx.update(checkIns).set({ version }).where(eq(checkIns.eventId, event.id));
-		}
+		if (!event.organizerIds.includes(survivorId) && !event.doorIds.includes(survivorId))
+			await restampAttendeeList(tx, event.id, version, { revoke: false });
 	}
 	// Helping at a door is not counted: the log counts what the person organized.
 	moved.eventsOrganized = staffed.filter((event) => event.organizerIds.includes(mergedId)).length;
