@@ -28,6 +28,27 @@ export function formatDateTime(iso: string): string {
 	);
 }
 
+/**
+ * 0.62 → "62%"; under 10% with one decimal, so that 6 of 1,997 reads "0.3%", not "0%".
+ */
+export function formatPercent(ratio: number): string {
+	return new Intl.NumberFormat(getLocale(), {
+		style: 'percent',
+		maximumFractionDigits: ratio > 0 && ratio < 0.1 ? 1 : 0
+	}).format(ratio);
+}
+
+/** "14:02" ("2:02 PM"): in `timeZone` when given (an event's wall clock), else this device's. */
+export function formatTime(iso: string, timeZone?: string): string {
+	const options: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+	try {
+		return new Intl.DateTimeFormat(getLocale(), { ...options, timeZone }).format(new Date(iso));
+	} catch {
+		// A zone this browser does not know: the device's clock rather than nothing.
+		return new Intl.DateTimeFormat(getLocale(), options).format(new Date(iso));
+	}
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 	['day', 86_400_000],
 	['hour', 3_600_000],

@@ -1,7 +1,7 @@
 import type { Verdict } from '$lib/client/door';
 import { isolate } from '$lib/client/bidi';
+import { formatTime } from '$lib/client/format';
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
 import type { Shown } from './door-screen.svelte';
 
 /** Green lets the person in, red keeps them out, amber asks the door to decide. */
@@ -12,11 +12,6 @@ export interface VerdictText {
 	title: string;
 	/** The reason, or what the door should do next. */
 	detail: string | null;
-}
-
-/** "14:02", the device's clock and locale: the door is where the device is. */
-export function formatClock(iso: string): string {
-	return new Intl.DateTimeFormat(getLocale(), { timeStyle: 'short' }).format(new Date(iso));
 }
 
 const PROBLEMS = {
@@ -30,7 +25,8 @@ const PROBLEMS = {
 } satisfies Record<string, () => [string, string]>;
 
 function already(verdict: Extract<Verdict, { kind: 'already' }>): string {
-	const time = formatClock(verdict.admission.at);
+	// The device's clock: the door is where the device is.
+	const time = formatTime(verdict.admission.at);
 	const device = verdict.admission.deviceName && isolate(verdict.admission.deviceName);
 	const recorder = verdict.recorderName && isolate(verdict.recorderName);
 	if (device && recorder) return m.door_already_detail({ time, device, recorder });

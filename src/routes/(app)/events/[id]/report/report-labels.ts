@@ -1,5 +1,6 @@
 /** The report's words for domain values, and its times, in the event's own time zone. */
 import { isolate } from '$lib/client/bidi';
+import { formatTime } from '$lib/client/format';
 import {
 	attendeeCsv,
 	deviceShortId,
@@ -9,7 +10,6 @@ import {
 } from '$lib/client/event-report';
 import type { AdmissionMethod, RegistrationStatus } from '$lib/domain/entities';
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
 
 export const methodLabels: Record<AdmissionMethod, () => string> = {
 	scan: m.report_method_scan,
@@ -34,27 +34,13 @@ export function personLabel(name: string | null): string {
 	return name ?? m.report_someone();
 }
 
-/** "14:02" where the event is: the time its people saw on the wall. */
-export function timeAtEvent(iso: string, timeZone: string): string {
-	const options: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
-	try {
-		return new Intl.DateTimeFormat(getLocale(), { ...options, timeZone }).format(new Date(iso));
-	} catch {
-		return new Intl.DateTimeFormat(getLocale(), options).format(new Date(iso));
-	}
-}
-
-/** "14:02 on Door 2 by Ali". */
+/** "14:02 on Door 2 by Ali", the time where the event is: what its people saw on the wall. */
 export function admissionLine(admission: ReportAdmission, timeZone: string): string {
 	return m.report_admission({
-		time: timeAtEvent(admission.at, timeZone),
+		time: formatTime(admission.at, timeZone),
 		device: isolate(deviceLabel(admission)),
 		person: isolate(personLabel(admission.recordedByName))
 	});
-}
-
-export function formatPercent(rate: number): string {
-	return new Intl.NumberFormat(getLocale(), { style: 'percent' }).format(rate);
 }
 
 const csvLabels = (): CsvLabels => ({
