@@ -185,6 +185,16 @@ test('two offline doors admit a 2,000-attendee event: one check-in per person, d
 		await expect(line).toContainText('Door 1');
 		await expect(line).toContainText('Door 2');
 	}
+	// Six of 1,997 came: a small share still reads as one (0.3%, not 0%).
+	await expect(door1.page.getByTestId('report-rate').locator('dd')).toHaveText('0.3%');
+	// 1,991 no-shows: the page lists ten, then fifty more at a time (the CSV has them all).
+	const noShows = door1.page.getByTestId('report-no-show-list').locator('li');
+	await expect(noShows).toHaveCount(10);
+	await expect(door1.page.getByTestId('report-no-shows-shown')).toHaveText(
+		`10 of ${(event.attendees.length - 6).toLocaleString('en')} shown · the CSV below lists everyone`
+	);
+	await door1.page.getByTestId('report-no-shows-more').click();
+	await expect(noShows).toHaveCount(60);
 	await door1.page.screenshot({ path: `${shots}/event-report-en.png`, animations: 'disabled' });
 
 	await door1.context.close();

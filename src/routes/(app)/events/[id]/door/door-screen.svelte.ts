@@ -8,16 +8,9 @@ import { UNDO_CHECK_IN_MS } from '$lib/domain/mutations';
 export type Shown =
 	{ id: number; verdict: Verdict } | { id: number; verdict: { kind: 'undone'; name: string } };
 
-/** The last person this device let in, while their admission can still be undone. */
-export interface Undoable {
-	personId: string;
-	name: string;
-	until: number;
-}
-
 /**
  * The door screen's state: the event's desk (client/door.ts) over this person's database, the
- * verdict shown, what can be undone, and this device's name. Components read it and call its
+ * verdict shown, and this device's name. Components read it and call its
  * methods; they never touch the database.
  */
 export class DoorScreen {
@@ -25,10 +18,8 @@ export class DoorScreen {
 	/** Bumped whenever the desk's attendees change, so what is derived from them runs again. */
 	#revision = $state(0);
 	#shown = $state.raw<Shown | null>(null);
-	#undoable = $state.raw<Undoable | null>(null);
 	#deviceName = $state<string | null>(null);
 	#deviceId = $state<string | null>(null);
-	#lastSyncedAt = $state<string | null>(null);
 	#failed = $state(false);
 	#database: GatherDatabase | null = null;
 	#next = 0;
@@ -50,26 +41,17 @@ export class DoorScreen {
 				this.#desk = null;
 			};
 		});
-		// A sync that finished meanwhile makes the download fresher.
-		$effect(() => {
-			const synced = app.report.lastSyncedAt;
-			if (synced && (!this.#lastSyncedAt || synced > this.#lastSyncedAt))
-				this.#lastSyncedAt = synced;
-		});
 	}
 
 	async #open(database: GatherDatabase, closed: () => boolean): Promise<() => void> {
 		try {
-			const [name, deviceId, synced] = await Promise.all([
+			const [name, deviceId] = await Promise.all([
 				database.getMeta('deviceName'),
-				database.deviceId(),
-				database.getMeta('lastSyncedAt')
+				database.deviceId()
 			]);
 			if (closed()) return () => {};
 			this.#deviceName = name ?? '';
 			this.#deviceId = deviceId;
-			if (synced && (!this.#lastSyncedAt || synced > this.#lastSyncedAt))
-				this.#lastSyncedAt = synced;
 			const desk = await DoorDesk.open(database, this.eventId, {
 				mutate: (mutation, args) => app.mutate(mutation, args),
 				deviceName: () => this.#deviceName ?? ''
@@ -111,15 +93,9 @@ export class DoorScreen {
 	get shown(): Shown | null {
 		return this.#shown;
 	}
-	get undoable(): Undoable | null {
-		return this.#undoable;
-	}
 	/** Null until read; '' when the door has not named this device yet. */
 	get deviceName(): string | null {
 		return this.#deviceName;
-	}
-	get lastSyncedAt(): string | null {
-		return this.#lastSyncedAt;
 	}
 
 	search(query: string): Attendee[] {
@@ -160,7 +136,6 @@ export class DoorScreen {
 		const desk = this.#desk;
 		if (!desk) return;
 		await desk.undo(personId);
-		if (this.#undoable?.personId === personId) this.#undoable = null;
 		this.#shown = { id: ++this.#next, verdict: { kind: 'undone', name } };
 	}
 
@@ -174,12 +149,6 @@ export class DoorScreen {
 		if (!desk) return null;
 		const verdict = await decide(desk);
 		this.#shown = { id: ++this.#next, verdict };
-		if (verdict.kind === 'welcome')
-			this.#undoable = {
-				personId: verdict.attendee.personId,
-				name: verdict.attendee.name,
-				until: Date.now() + UNDO_CHECK_IN_MS
-			};
 		feel(verdict.kind === 'welcome');
 		return verdict;
 	}
