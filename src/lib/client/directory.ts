@@ -289,3 +289,19 @@ export async function searchDirectory(
 		total: ids.length
 	};
 }
+
+/**
+ * People to pick (for a group, an event, a form's organizers): those matching `query` in the
+ * directory's order, leaving out `except` before the limit, at most `limit` rows read.
+ */
+export async function peopleMatching(
+	db: GatherDatabase,
+	query: string,
+	limit: number,
+	except: ReadonlySet<string> = new Set()
+): Promise<Person[]> {
+	if (query.trim() === '') return [];
+	const ids = (await directoryIds(db, { q: query })).filter((id) => !except.has(id));
+	const people = await db.people.bulkGet(ids.slice(0, limit));
+	return people.filter((person): person is Person => person !== undefined);
+}

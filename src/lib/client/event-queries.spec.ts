@@ -7,7 +7,14 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { newId } from '$lib/domain/ids';
-import { attendeesOf, eventDetail, eventLists, peopleToAdd, seatsLeft } from './event-queries';
+import { peopleMatching } from './directory';
+import {
+	activeRegistrantIds,
+	attendeesOf,
+	eventDetail,
+	eventLists,
+	seatsLeft
+} from './event-queries';
 import { runMutation } from './mutations';
 import { device } from './testing/harness';
 import { eventRow, personRow, registrationRow } from './testing/events';
@@ -80,7 +87,9 @@ describe('event queries', () => {
 	it('orders attendees by status then name, searches them, and offers only people not in', async () => {
 		const db = device();
 		const organizer = personRow({ displayName: 'Olga' });
-		const people = ['Zoe', 'Adam', 'Maya', 'Mario'].map((name) => personRow({ displayName: name }));
+		const people = ['Zoe', 'Adam', 'Mabel', 'Mario'].map((name) =>
+			personRow({ displayName: name })
+		);
 		const event = eventRow([organizer.id]);
 		await db.people.bulkPut([organizer, ...people]);
 		await db.events.put(event);
@@ -93,14 +102,18 @@ describe('event queries', () => {
 		const all = await attendeesOf(db, event.id, '', 'en', 10);
 		expect(all.shown.map((row) => row.person?.displayName)).toEqual([
 			'Zoe',
-			'Maya',
+			'Mabel',
 			'Mario',
 			'Adam'
 		]);
 		const some = await attendeesOf(db, event.id, 'ma', 'en', 1);
 		expect(some.total).toBe(2);
 		expect(some.shown).toHaveLength(1);
-		const offered = await peopleToAdd(db, event.id, 'ma', 5);
+		// Holding a seat or waiting: not offered; cancelled or revoked: may be added again.
+		const present = new Set(await activeRegistrantIds(db, event.id));
+		expect(present).toEqual(new Set([people[0].id, people[2].id]));
+		// Mabel comes first by name, but is left out before the limit.
+		const offered = await peopleMatching(db, 'ma', 1, present);
 		expect(offered.map((person) => person.displayName)).toEqual(['Mario']);
 		db.close();
 	});

@@ -15,7 +15,6 @@ import type {
 import type { MutationName } from '$lib/domain/mutations';
 import { canCheckIn } from '$lib/domain/permissions';
 import type { GatherDatabase } from './db';
-import { searchDirectory } from './directory';
 
 /** How many past events the list shows. */
 export const PAST_EVENTS_SHOWN = 20;
@@ -158,7 +157,6 @@ export interface EventDetail {
 	eventPending: boolean;
 	counts: SeatCounts | null;
 	organizers: PersonName[];
-	doorHelpers: PersonName[];
 }
 
 /** One event with my place in it, or null when this device does not hold it. */
@@ -169,17 +167,15 @@ export async function eventDetail(
 ): Promise<EventDetail | null> {
 	const event = await db.events.get(eventId);
 	if (!event) return null;
-	const [mine, myCheckIn, pending, eventPending, counts, organizers, doorHelpers] =
-		await Promise.all([
-			db.registrations.where('[eventId+personId]').equals([eventId, actor.personId]).first(),
-			db.checkIns.get([eventId, actor.personId]),
-			pendingRegistration(db, eventId, actor.personId),
-			pendingEventSave(db, eventId),
-			canCheckIn(actor, event) ? seatCounts(db, eventId) : Promise.resolve(null),
-			namesOf(db, event.organizerIds),
-			namesOf(db, event.doorIds)
-		]);
-	return { event, mine, myCheckIn, pending, eventPending, counts, organizers, doorHelpers };
+	const [mine, myCheckIn, pending, eventPending, counts, organizers] = await Promise.all([
+		db.registrations.where('[eventId+personId]').equals([eventId, actor.personId]).first(),
+		db.checkIns.get([eventId, actor.personId]),
+		pendingRegistration(db, eventId, actor.personId),
+		pendingEventSave(db, eventId),
+		canCheckIn(actor, event) ? seatCounts(db, eventId) : Promise.resolve(null),
+		namesOf(db, event.organizerIds)
+	]);
+	return { event, mine, myCheckIn, pending, eventPending, counts, organizers };
 }
 
 export interface Attendee {
@@ -231,18 +227,6 @@ export async function attendeesOf(
 	return { shown: matching.slice(0, limit), total: matching.length };
 }
 
-/** People the device holds whose name (or skill, city…) matches, through the directory's index. */
-export async function peopleMatching(
-	db: GatherDatabase,
-	query: string,
-	limit: number,
-	except: ReadonlySet<string> = new Set()
-): Promise<Person[]> {
-	if (query.trim() === '') return [];
-	const { people } = await searchDirectory(db, { q: query }, limit + except.size);
-	return people.filter((person) => !except.has(person.id)).slice(0, limit);
-}
-
 export interface TicketView {
 	event: GatherEvent;
 	registration: Registration | undefined;
@@ -282,21 +266,16 @@ export async function eventToEdit(db: GatherDatabase, eventId: string): Promise<
 }
 
 /**
- * People an organizer may add to an event: matching the query, leaving out whoever already
- * holds a seat or waits for one (a cancelled person may be added again).
+ * Who holds a seat at an event or waits for one: not offered to its organizers to add again
+ * (a cancelled person may be added again).
  */
-export async function peopleToAdd(
-	db: GatherDatabase,
-	eventId: string,
-	query: string,
-	limit: number
-): Promise<Person[]> {
-	if (query.trim() === '') return [];
-	const registrations = await db.registrations.where('eventId').equals(eventId).toArray();
-	const present = new Set(
-		registrations
-			.filter((row) => row.status === 'registered' || row.status === 'waitlisted')
-			.map((row) => row.personId)
-	);
-	return peopleMatching(db, query, limit, present);
+export async function activeRegistrantIds(db: GatherDatabase, eventId: string): Promise<string[]> {
+	const active = await db.registrations
+		.where('[eventId+status]')
+		.anyOf([
+			[eventId, 'registered'],
+			[eventId, 'waitlisted']
+		])
+		.toArray();
+	return active.map((row) => row.personId);
 }
