@@ -2,7 +2,9 @@
  * The event screens, offline: an organizer creates an event with no connection and finds it
  * in the list (its check-in code arrives with the sync); an attendee registers offline, opens
  * the ticket (which says it is on its way), and sees the QR once synced, offline again after.
- * The list, an event, the ticket and the form are shot at 360×780 in English and Arabic.
+ * The organizer picks a door helper and adds an attendee through the directory on the device.
+ * A door link opened signed out comes back to the door after sign-in. The list, an event, the
+ * ticket and the form are shot at 360×780 in English and Arabic.
  */
 import { expect, test } from '@playwright/test';
 import { setLocaleCookie, signInAs, syncedNow, waitForServiceWorker } from './support';
@@ -28,6 +30,11 @@ test('an organizer creates an event offline; it shows in the list and gets its c
 	await page.getByTestId('save-event').click();
 	await expect(page.locator('#event-capacity-message')).toHaveClass('error');
 	await page.locator('#event-capacity').fill('20');
+	// A door helper picked from the directory on the device, offline.
+	const doorSearch = page.getByTestId('event-door-search');
+	await doorSearch.fill('kenji watanabe');
+	await page.getByTestId('event-door-match').click();
+	await expect(doorSearch).toHaveValue('');
 	await page.getByTestId('save-event').click();
 
 	await expect(page).toHaveURL(/\/events\/[0-9a-f-]{36}$/);
@@ -46,6 +53,37 @@ test('an organizer creates an event offline; it shows in the list and gets its c
 	await syncedNow(page);
 	await card.click();
 	await expect(page.getByTestId('check-in-code-value')).toHaveText(/^[A-Z0-9]{6}$/);
+
+	// The organizer adds someone; once in, they are no longer offered.
+	const add = page.getByTestId('add-attendee');
+	await add.getByRole('searchbox').fill('jonas becker');
+	await add.getByTestId('add-attendee-person').click();
+	await expect(page.getByTestId('attendee').filter({ hasText: 'Jonas Becker' })).toBeVisible();
+	await add.getByRole('searchbox').fill('jonas becker');
+	await expect(add).toContainText('No one by that name');
+
+	await page.goto(`/events/${eventId}/edit`);
+	await expect(page.locator('fieldset').filter({ has: doorSearch })).toContainText(
+		'Kenji Watanabe'
+	);
+});
+
+test('a door link opened on a device nobody is signed in on leads to the door after sign-in', async ({
+	page
+}) => {
+	// A session the server knows, on a device that has no one signed in yet.
+	const response = await page.request.post('/api/test/signin', {
+		data: { email: 'lucia@example.org' }
+	});
+	expect(response.ok()).toBe(true);
+	await page.goto(`/events/${MADRID}/door`);
+	await expect(page.getByTestId('door-device-name')).toBeVisible({ timeout: 60_000 });
+	expect(new URL(page.url()).pathname).toBe(`/events/${MADRID}/door`);
+
+	// The way back is only ever a path of this site.
+	await page.goto('/welcome?next=//example.com/door');
+	await expect(page.getByTestId('log-cta')).toBeVisible();
+	expect(new URL(page.url()).pathname).toBe('/');
 });
 
 test('an attendee registers offline; the ticket says it is coming, then shows its QR, offline too', async ({
