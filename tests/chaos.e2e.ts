@@ -316,8 +316,8 @@ function checkInRow(row: Record<string, unknown>) {
 		eventId: row.eventId,
 		personId: row.personId,
 		checkedInAt: row.checkedInAt instanceof Date ? row.checkedInAt.toISOString() : row.checkedInAt,
-		deviceIds: row.deviceIds,
 		recordedBy: row.recordedBy,
+		admissions: row.admissions,
 		version: row.version
 	};
 }
@@ -667,7 +667,7 @@ test('five offline devices sync through aborted requests and two server crashes:
 					.map((row) => ({
 						personId: row.personId,
 						checkedInAt: row.checkedInAt.toISOString(),
-						deviceIds: row.deviceIds,
+						deviceIds: row.admissions.map((admission) => admission.deviceId).sort(),
 						recordedBy: row.recordedBy
 					}))
 					.sort(byPerson)

@@ -183,7 +183,6 @@ export async function createTestEvent(
 export interface ServerCheckIn {
 	personId: string;
 	checkedInAt: string;
-	deviceIds: string[];
 	admissions: { deviceId: string; deviceName: string; at: string; method: string }[];
 }
 

@@ -208,8 +208,15 @@ describe('keeping up with the device', () => {
 			personId: people.elodie.id,
 			checkedInAt: new Date().toISOString(),
 			recordedBy: organizer.personId,
-			deviceIds: [newId()],
-			admissions: [],
+			admissions: [
+				{
+					deviceId: newId(),
+					deviceName: 'Door 3',
+					recordedBy: organizer.personId,
+					at: new Date().toISOString(),
+					method: 'scan'
+				}
+			],
 			version: 3
 		});
 		await desk.refresh();

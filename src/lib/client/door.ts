@@ -15,9 +15,14 @@
  * this device knows is cancelled or revoked is refused: that is the revocation list.
  */
 import Dexie, { type ObservabilitySet } from 'dexie';
-import { keptAdmissions, type KeptAdmission } from '$lib/domain/conflicts';
 import { foldText, queryWords, searchWords } from '$lib/domain/directory';
-import type { CheckIn, GatherEvent, Registration, RegistrationStatus } from '$lib/domain/entities';
+import type {
+	Admission,
+	CheckIn,
+	GatherEvent,
+	Registration,
+	RegistrationStatus
+} from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import type { MutationArgs, MutationName } from '$lib/domain/mutations';
 import { verifyTicket, type TicketProblem } from '$lib/domain/tickets';
@@ -38,7 +43,7 @@ export interface Attendee {
 export type Verdict =
 	/** Admitted now (committed). `unsynced`: a valid ticket whose registration is not here yet. */
 	| { kind: 'welcome'; attendee: Attendee; unsynced: boolean }
-	| { kind: 'already'; attendee: Attendee; admission: KeptAdmission; recorderName: string }
+	| { kind: 'already'; attendee: Attendee; admission: Admission; recorderName: string }
 	| { kind: 'revoked' | 'cancelled' | 'waitlisted' | 'not_registered'; attendee: Attendee | null }
 	| { kind: TicketProblem | 'no_key' | 'event_cancelled' };
 
@@ -511,7 +516,7 @@ export class DoorDesk {
 	}
 
 	async #already(attendee: Attendee, checkIn: CheckIn): Promise<Verdict> {
-		const [admission] = keptAdmissions(checkIn);
+		const [admission] = checkIn.admissions;
 		let recorderName =
 			this.#entries.get(admission.recordedBy)?.name ?? this.#names.get(admission.recordedBy);
 		if (recorderName === undefined) {

@@ -118,7 +118,6 @@ describe('checkin.record on the device', () => {
 			personId: member.personId,
 			checkedInAt: early,
 			recordedBy: organizer.personId,
-			deviceIds: [otherDevice],
 			admissions: [
 				{
 					deviceId: otherDevice,

@@ -67,7 +67,6 @@ function checkIn(who: Person, admissions: Admission[]): CheckIn {
 		eventId: event.id,
 		personId: who.id,
 		checkedInAt: first.at,
-		deviceIds: [...new Set(admissions.map((row) => row.deviceId))].sort(),
 		recordedBy: first.recordedBy,
 		admissions,
 		version: 1
@@ -129,7 +128,6 @@ describe('eventReport', () => {
 
 	it('counts check-ins by the method of the admission that counts (the earliest)', () => {
 		expect(report.byMethod).toEqual({ scan: 1, search: 1, walk_in: 1, self: 0 });
-		expect(report.methodUnknown).toBe(0);
 	});
 
 	it('counts admissions per device, the busiest first, with the name the door gave it', () => {
@@ -157,14 +155,6 @@ describe('eventReport', () => {
 		const empty = eventReport({ ...rows(), registrations: [], checkIns: [] }, 'en');
 		expect(empty.attendanceRate).toBeNull();
 		expect(empty.arrivals).toEqual([]);
-	});
-
-	it('reads a check-in kept without admissions (the seed) as its devices, method unknown', () => {
-		const old: CheckIn = { ...checkIn(dina, [admission(door1, ana, 3)]), admissions: [] };
-		const read = eventReport({ ...rows(), checkIns: [old] }, 'en');
-		expect(read.methodUnknown).toBe(1);
-		expect(read.byDevice).toEqual([{ deviceId: door1, deviceName: '', count: 1 }]);
-		expect(read.doubles).toEqual([]);
 	});
 });
 

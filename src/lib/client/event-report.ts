@@ -5,8 +5,8 @@
  * pure functions of the rows; `eventReportRows` is the one query that gathers them.
  */
 import Papa from 'papaparse';
-import { keptAdmissions, type KeptAdmission } from '$lib/domain/conflicts';
 import type {
+	Admission,
 	AdmissionMethod,
 	CheckIn,
 	GatherEvent,
@@ -56,15 +56,15 @@ export function deviceShortId(deviceId: string): string {
 	return deviceId.replaceAll('-', '').slice(-4);
 }
 
-/** One device's admission (its method null on a check-in from before methods were kept), with who made it. */
-export interface ReportAdmission extends KeptAdmission {
+/** One device's admission, with who made it. */
+export interface ReportAdmission extends Admission {
 	/** The recorder's name, null when this device does not hold them. */
 	recordedByName: string | null;
 }
 
-/** A check-in's admissions (conflicts.ts keptAdmissions), with who made them. */
+/** A check-in's admissions (the earliest first), with who made them. */
 function admissionsOf(checkIn: CheckIn, people: Map<string, Person>): ReportAdmission[] {
-	return keptAdmissions(checkIn).map((admission) => ({
+	return checkIn.admissions.map((admission) => ({
 		...admission,
 		at: new Date(admission.at).toISOString(),
 		recordedByName: nameOf(people, admission.recordedBy)
@@ -88,6 +88,7 @@ export interface Attendee {
 	status: RegistrationStatus | null;
 	walkIn: boolean;
 	checkedInAt: string | null;
+	/** How the person came in (the admission that counts); null when not checked in. */
 	method: AdmissionMethod | null;
 	admissions: ReportAdmission[];
 	double: boolean;
@@ -123,8 +124,6 @@ export interface EventReport {
 	revoked: number;
 	/** Check-ins by how the person came through the door (the admission that counts). */
 	byMethod: Record<AdmissionMethod, number>;
-	/** Check-ins recorded before methods were kept. */
-	methodUnknown: number;
 	byDevice: DeviceCount[];
 	arrivals: ArrivalBucket[];
 	doubles: DoubleAdmission[];
@@ -179,12 +178,7 @@ export function eventReport(rows: ReportRows, locale: string): EventReport {
 	).length;
 
 	const byMethod: Record<AdmissionMethod, number> = { scan: 0, search: 0, walk_in: 0, self: 0 };
-	let methodUnknown = 0;
-	for (const row of attendees) {
-		if (row.checkedInAt === null) continue;
-		if (row.method) byMethod[row.method]++;
-		else methodUnknown++;
-	}
+	for (const row of attendees) if (row.method) byMethod[row.method]++;
 
 	return {
 		registered,
@@ -198,7 +192,6 @@ export function eventReport(rows: ReportRows, locale: string): EventReport {
 		cancelled: count('cancelled'),
 		revoked: count('revoked'),
 		byMethod,
-		methodUnknown,
 		byDevice: devicesOf(attendees),
 		arrivals: arrivalsOf(checkIns, event.startsAt),
 		doubles: attendees
@@ -290,7 +283,7 @@ export interface CsvLabels {
 		double: string;
 	};
 	status: (status: RegistrationStatus | null) => string;
-	method: (method: AdmissionMethod | null) => string;
+	method: (method: AdmissionMethod) => string;
 	device: (admission: ReportAdmission) => string;
 	someone: string;
 	yes: string;
@@ -324,7 +317,7 @@ export function attendeeCsv(report: EventReport, timeZone: string, labels: CsvLa
 				row.walkIn ? labels.yes : labels.no,
 				row.checkedInAt ?? '',
 				row.checkedInAt ? localDateTime(row.checkedInAt, timeZone) : '',
-				row.checkedInAt ? labels.method(row.method) : '',
+				row.method ? labels.method(row.method) : '',
 				row.admissions.map(labels.device).join('; '),
 				row.double ? labels.yes : labels.no
 			])

@@ -16,7 +16,6 @@ import {
 	PROFILE_FIELDS,
 	type Award,
 	type Admission,
-	type AdmissionMethod,
 	type CheckIn,
 	type ClockedKey,
 	type Person,
@@ -24,23 +23,28 @@ import {
 	type ProfileField
 } from './entities';
 
-type CheckInFacts = Pick<CheckIn, 'checkedInAt' | 'deviceIds' | 'recordedBy' | 'admissions'>;
+type CheckInFacts = Pick<CheckIn, 'checkedInAt' | 'recordedBy' | 'admissions'>;
 
 /**
  * Merge a recorded check-in into the existing one (or none). Commutative, associative and
- * idempotent: the earliest admission sets the time and recorder, every device is kept, and
- * each device keeps its own earliest admission (two devices = admitted twice).
+ * idempotent: each device keeps its own earliest admission (two devices = admitted twice),
+ * and the earliest admission of all sets the check-in's time and recorder.
  */
 export function mergeCheckIn(existing: CheckInFacts | null, incoming: CheckInFacts): CheckInFacts {
-	const deviceIds = [...new Set([...(existing?.deviceIds ?? []), ...incoming.deviceIds])].sort();
-	const earliest = !existing || !earlierCheckIn(existing, incoming) ? incoming : existing;
-	// One spelling of the instant (UTC), whatever offset the device wrote it with.
-	const checkedInAt = new Date(earliest.checkedInAt).toISOString();
-	const admissions = mergeAdmissions([...(existing?.admissions ?? []), ...incoming.admissions]);
-	return { checkedInAt, recordedBy: earliest.recordedBy, deviceIds, admissions };
+	return summarise(mergeAdmissions([...(existing?.admissions ?? []), ...incoming.admissions]))!;
 }
 
-/** One admission per device, its earliest; ordered by time, then device. */
+/** The check-in these admissions make: null when there are none. */
+function summarise(admissions: Admission[]): CheckInFacts | null {
+	const [first] = admissions;
+	if (!first) return null;
+	return { checkedInAt: first.at, recordedBy: first.recordedBy, admissions };
+}
+
+/**
+ * One admission per device, its earliest; the earliest first. Instants are spelled one way
+ * (UTC), whatever offset the device wrote them with.
+ */
 function mergeAdmissions(all: readonly Admission[]): Admission[] {
 	const byDevice = new Map<string, Admission>();
 	for (const admission of all) {
@@ -69,51 +73,12 @@ function earlierAdmission(a: Admission, b: Admission): boolean {
  * admitted the person, else the time and recorder of the earliest admission left.
  */
 export function withoutAdmission(checkIn: CheckInFacts, deviceId: string): CheckInFacts | null {
-	const admissions = checkIn.admissions.filter((admission) => admission.deviceId !== deviceId);
-	const [first] = admissions;
-	if (!first) return null;
-	return {
-		checkedInAt: first.at,
-		recordedBy: first.recordedBy,
-		deviceIds: checkIn.deviceIds.filter((id) => id !== deviceId),
-		admissions
-	};
+	return summarise(checkIn.admissions.filter((admission) => admission.deviceId !== deviceId));
 }
 
-/** The check-in facts one device's admission makes (what checkin.record and friends merge). */
+/** The check-in one device's admission makes (what checkin.record and friends merge). */
 export function admissionFacts(admission: Admission): CheckInFacts {
-	const at = new Date(admission.at).toISOString();
-	return {
-		checkedInAt: at,
-		recordedBy: admission.recordedBy,
-		deviceIds: [admission.deviceId],
-		admissions: [{ ...admission, at }]
-	};
-}
-
-/** An admission as a check-in keeps it; the method is unknown (null) on a check-in from before. */
-export type KeptAdmission = Omit<Admission, 'method'> & { method: AdmissionMethod | null };
-
-/**
- * A check-in's admissions, the earliest first. A check-in written before admissions were kept
- * (an older server's) has none: each of its devices stands for one, at the check-in's time,
- * by its recorder, method unknown.
- */
-export function keptAdmissions(checkIn: CheckInFacts): KeptAdmission[] {
-	if (checkIn.admissions.length > 0) return checkIn.admissions;
-	return checkIn.deviceIds.map((deviceId) => ({
-		deviceId,
-		deviceName: '',
-		recordedBy: checkIn.recordedBy,
-		at: checkIn.checkedInAt,
-		method: null
-	}));
-}
-
-function earlierCheckIn(a: CheckInFacts, b: CheckInFacts): boolean {
-	const at = Date.parse(a.checkedInAt);
-	const bt = Date.parse(b.checkedInAt);
-	return at !== bt ? at < bt : a.recordedBy <= b.recordedBy;
+	return summarise(mergeAdmissions([admission]))!;
 }
 
 type AwardFacts = Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence'>;

@@ -314,17 +314,16 @@ export const admissionSchema = z.object({
 export type Admission = z.infer<typeof admissionSchema>;
 
 /**
- * One check-in per (event, person): the earliest admission's time and recorder win, every
- * recording device is kept (`deviceIds`), and `admissions` keeps each device's own (the
+ * One check-in per (event, person). `admissions` keeps each recording device's own (the
  * earliest per device): two of them mean the person was admitted twice (the report lists it).
+ * `checkedInAt` and `recordedBy` are the earliest admission's, kept as columns to query by.
  */
 export const checkInSchema = z.object({
 	eventId: id,
 	personId: id,
 	checkedInAt: timestamp,
-	deviceIds: z.array(id).min(1),
 	recordedBy: id,
-	admissions: z.array(admissionSchema),
+	admissions: z.array(admissionSchema).min(1),
 	version
 });
 export type CheckIn = z.infer<typeof checkInSchema>;

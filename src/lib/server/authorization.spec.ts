@@ -456,7 +456,6 @@ async function admitAt(
 			admissions: [
 				{ deviceId, deviceName: 'Door 1', recordedBy: actor.personId, at, method: 'scan' }
 			],
-			deviceIds: [deviceId],
 			recordedBy: actor.personId,
 			checkedInAt: new Date(at)
 		})
@@ -545,8 +544,16 @@ async function buildWorld(db: Database): Promise<World> {
 			eventId,
 			personId: target.personId,
 			checkedInAt: new Date(),
-			deviceIds: [newId()],
 			recordedBy: actors.eventOrganizer.personId,
+			admissions: [
+				{
+					deviceId: newId(),
+					deviceName: 'Door 1',
+					recordedBy: actors.eventOrganizer.personId,
+					at: new Date().toISOString(),
+					method: 'scan'
+				}
+			],
 			version
 		});
 		await tx.insert(contributions).values({

@@ -273,7 +273,6 @@ export const checkIns = pgTable(
 			.notNull()
 			.references(() => people.id, { onDelete: 'cascade' }),
 		checkedInAt: timestamp('checked_in_at', { withTimezone: true }).notNull(),
-		deviceIds: uuid('device_ids').array().notNull(),
 		recordedBy: uuid('recorded_by').notNull(),
 		admissions: jsonb('admissions').$type<Admission[]>().notNull().default([]),
 		version: version()

@@ -181,7 +181,6 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 					eventId: SEED_PAST_EVENT_ID,
 					personId: personId(index),
 					checkedInAt,
-					deviceIds: [SEED_DOOR_DEVICE_ID],
 					recordedBy: personId(2),
 					admissions: [
 						{

@@ -119,7 +119,6 @@ async function admit(
 	);
 	const values = {
 		checkedInAt: new Date(merged.checkedInAt),
-		deviceIds: merged.deviceIds,
 		recordedBy: merged.recordedBy,
 		admissions: merged.admissions,
 		version
@@ -330,7 +329,6 @@ export const eventMutations: { [Name in EventMutationName]: ServerMutation<Name>
 					.set({
 						checkedInAt: new Date(left.checkedInAt),
 						recordedBy: left.recordedBy,
-						deviceIds: left.deviceIds,
 						admissions: left.admissions,
 						version
 					})

@@ -204,7 +204,6 @@ export async function testEventCheckIns(db: Database, eventId: string) {
 		.select({
 			personId: checkIns.personId,
 			checkedInAt: checkIns.checkedInAt,
-			deviceIds: checkIns.deviceIds,
 			admissions: checkIns.admissions
 		})
 		.from(checkIns)

@@ -123,7 +123,6 @@ async function world() {
 			eventId,
 			personId: ana.personId,
 			checkedInAt: at,
-			deviceIds: [door],
 			recordedBy: ben.personId,
 			admissions: [
 				{

@@ -177,7 +177,7 @@ export async function exportPersonData(db: Database, personId: string, now = new
 					return { ...omit(toRegistration(registration), 'version'), eventTitle };
 				}),
 				checkIns: checkInRows.map(({ checkIn, eventTitle }) => {
-					const row = omit(toCheckIn(checkIn), 'version', 'deviceIds');
+					const row = omit(toCheckIn(checkIn), 'version');
 					// Which door let them in and how; the devices' ids are the door staff's.
 					const admissions = row.admissions.map((admission) => omit(admission, 'deviceId'));
 					return { ...row, admissions, eventTitle };

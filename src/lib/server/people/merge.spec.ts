@@ -309,7 +309,9 @@ describe('mergePeople', () => {
 			.from(checkIns)
 			.where(and(eq(checkIns.eventId, sprint), eq(checkIns.personId, survivor)));
 		expect(sprintCheckIn.checkedInAt.toISOString()).toBe('2025-05-01T10:00:00.000Z');
-		expect(sprintCheckIn.deviceIds).toEqual([deviceA, deviceB].sort());
+		expect(sprintCheckIn.admissions.map((admission) => admission.deviceId).sort()).toEqual(
+			[deviceA, deviceB].sort()
+		);
 		expect(sprintCheckIn.version).toBe(version);
 		const [recorded] = await db
 			.select()

@@ -198,7 +198,6 @@ async function moveCheckIns({ tx, survivorId, mergedId, version, moved }: Move) 
 	const facts = (row: typeof checkIns.$inferSelect) => ({
 		checkedInAt: row.checkedInAt.toISOString(),
 		recordedBy: row.recordedBy,
-		deviceIds: row.deviceIds,
 		admissions: row.admissions
 	});
 	for (const their of theirs) {

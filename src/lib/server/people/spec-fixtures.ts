@@ -75,7 +75,7 @@ export function addCheckIn(
 		await tx.insert(checkIns).values({
 			eventId,
 			personId,
-			...facts,
+			recordedBy: facts.recordedBy,
 			admissions,
 			checkedInAt: new Date(facts.checkedInAt),
 			version

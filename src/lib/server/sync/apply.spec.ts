@@ -88,7 +88,9 @@ describe('checkin.record', () => {
 				);
 			const row = await checkInOf(person.personId);
 			expect(row?.checkedInAt.toISOString()).toBe(early);
-			expect(row?.deviceIds).toEqual(doors.map((door) => door.deviceId).sort());
+			expect(row?.admissions.map((admission) => admission.deviceId).sort()).toEqual(
+				doors.map((door) => door.deviceId).sort()
+			);
 		}
 	});
 

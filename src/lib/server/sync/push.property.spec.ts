@@ -404,7 +404,6 @@ async function domainState(db: Database, cast: Cast, fleet: Device[]) {
 				eventId: row.eventId,
 				personId: row.personId,
 				checkedInAt: row.checkedInAt.toISOString(),
-				deviceIds: [...row.deviceIds].sort(),
 				recordedBy: row.recordedBy,
 				admissions: row.admissions
 			})),
@@ -518,7 +517,9 @@ describe('push, as properties', () => {
 					for (const row of actual.checkIns) {
 						const expected = checkIns.get(row.personId);
 						expect(Date.parse(row.checkedInAt)).toBe(expected?.at);
-						expect(row.deviceIds).toEqual([...(expected?.deviceIds ?? [])].sort());
+						expect(row.admissions.map((admission) => admission.deviceId).sort()).toEqual(
+							[...(expected?.deviceIds ?? [])].sort()
+						);
 						// One admission per device, at the earliest time that device saw them.
 						expect(
 							Object.fromEntries(

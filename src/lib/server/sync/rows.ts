@@ -137,7 +137,6 @@ export function toCheckIn(row: Row<'checkIns'>): CheckIn {
 		eventId: row.eventId,
 		personId: row.personId,
 		checkedInAt: row.checkedInAt.toISOString(),
-		deviceIds: row.deviceIds,
 		recordedBy: row.recordedBy,
 		admissions: row.admissions,
 		version: row.version

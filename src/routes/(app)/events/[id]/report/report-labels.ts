@@ -56,7 +56,7 @@ const csvLabels = (): CsvLabels => ({
 		double: m.report_csv_double()
 	},
 	status: (status) => (status ? statusLabels[status]() : m.report_status_none()),
-	method: (method) => (method ? methodLabels[method]() : m.report_method_unknown()),
+	method: (method) => methodLabels[method](),
 	device: deviceLabel,
 	someone: m.report_someone(),
 	yes: m.report_yes(),
