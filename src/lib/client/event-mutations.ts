@@ -17,12 +17,12 @@ import {
 	type Person,
 	type Registration
 } from '$lib/domain/entities';
-import { mutationTime, UNDO_CHECK_IN_MS, type MutationContext } from '$lib/domain/mutations';
+import { mutationTime, UNDO_CHECK_IN_MS, writtenAt } from '$lib/domain/mutations';
 import { canCheckIn, canCreateEvent, canManageEvent, canRegister } from '$lib/domain/permissions';
 import { EMPTY_PERSONAL_FIELDS } from '$lib/domain/privacy';
 import { MutationRejected } from '$lib/domain/rejection';
 import { normaliseCheckInCode } from '$lib/domain/self-check-in';
-import { windowState } from '$lib/domain/tickets';
+import { registrationOpen, selfCheckInOpen } from '$lib/domain/tickets';
 import type { GatherDatabase } from './db';
 import type { LocalMutation } from './mutations';
 import { discardUnconfirmed } from './unconfirmed';
@@ -153,10 +153,6 @@ type EventMutationName =
 	| 'checkin.walkIn'
 	| 'checkin.self';
 
-function writtenAt(context: MutationContext): number {
-	return Date.parse(mutationTime(context));
-}
-
 export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> } = {
 	'event.save': {
 		async apply(db, args, context) {
@@ -183,8 +179,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		async apply(db, args, context) {
 			const event = await db.events.get(args.eventId);
 			if (!event) return; // not on this device: the server decides
-			if (event.cancelled || windowState(event, writtenAt(context)) === 'over')
-				throw new MutationRejected('closed');
+			if (!registrationOpen(event, writtenAt(context))) throw new MutationRejected('closed');
 			const personId = await resolvePerson(db, args.personId);
 			if (
 				!canRegister(context.actor, event, args.personId) &&
@@ -350,7 +345,7 @@ export const eventMutations: { [Name in EventMutationName]: LocalMutation<Name> 
 		async apply(db, args, context) {
 			const event = await db.events.get(args.eventId);
 			if (!event) return;
-			if (event.cancelled || windowState(event, Date.parse(args.checkedInAt)) !== 'open')
+			if (!selfCheckInOpen(event, Date.parse(args.checkedInAt)))
 				throw new MutationRejected('closed');
 			// Only the door's devices hold the code itself; the attendee's screen checked the
 			// hash before writing (the server checks the code again).

@@ -77,7 +77,7 @@ export const logContributionArgs = z.object({
 export type LogContributionArgs = z.infer<typeof logContributionArgs>;
 
 /** The moment a mutation was written, in milliseconds; rejects an unreadable clock. */
-function writtenAt(context: Pick<MutationContext, 'hlc'>): number {
+export function writtenAt(context: Pick<MutationContext, 'hlc'>): number {
 	const hlc = decodeHlc(context.hlc);
 	if (!hlc) throw new MutationRejected('clock', 'unreadable clock');
 	return hlc.millis;

@@ -4,6 +4,8 @@ import {
 	decodeTicket,
 	encodeTicket,
 	fromBase64Url,
+	registrationOpen,
+	selfCheckInOpen,
 	TICKET_PREFIX,
 	ticketMessage,
 	ticketWindow,
@@ -130,6 +132,25 @@ describe('tickets', () => {
 			during
 		);
 		expect(check.ok).toBe(true);
+	});
+});
+
+describe('when people may register and check themselves in', () => {
+	const open = { ...event, cancelled: false };
+	const ends = Date.parse(event.endsAt);
+
+	it('takes registrations until the event ends, never once cancelled', () => {
+		expect(registrationOpen(open, ends - 1)).toBe(true);
+		expect(registrationOpen(open, ends)).toBe(false);
+		expect(registrationOpen({ ...open, cancelled: true }, during)).toBe(false);
+	});
+
+	it('lets attendees check themselves in inside the tickets’ window only', () => {
+		expect(selfCheckInOpen(open, window.notBefore * 1000 - 1)).toBe(false);
+		expect(selfCheckInOpen(open, during)).toBe(true);
+		expect(selfCheckInOpen(open, ends + 3600_000)).toBe(true);
+		expect(selfCheckInOpen(open, window.notAfter * 1000 + 1)).toBe(false);
+		expect(selfCheckInOpen({ ...open, cancelled: true }, during)).toBe(false);
 	});
 });
 

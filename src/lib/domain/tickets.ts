@@ -52,6 +52,22 @@ export function windowState(
 	return 'open';
 }
 
+type EventTimes = { startsAt: string; endsAt: string; cancelled: boolean };
+
+/**
+ * People register (or are put on the waiting list) until the event ends, unless it was
+ * cancelled. Decided at the write's own time, so a registration made offline before the end
+ * stands when it syncs later.
+ */
+export function registrationOpen(event: EventTimes, millis: number): boolean {
+	return !event.cancelled && millis < Date.parse(event.endsAt);
+}
+
+/** Attendees check themselves in while the doors are open: the tickets' window. */
+export function selfCheckInOpen(event: EventTimes, millis: number): boolean {
+	return !event.cancelled && windowState(event, millis) === 'open';
+}
+
 /** The bytes the event's key signs. */
 export function ticketMessage(claims: TicketClaims): Uint8Array {
 	const bytes = new Uint8Array(CLAIMS_LENGTH);

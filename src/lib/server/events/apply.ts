@@ -10,7 +10,7 @@ import type { Actor } from '$lib/domain/actor';
 import { admissionFacts, mergeCheckIn, withoutAdmission } from '$lib/domain/conflicts';
 import { DEFAULT_PRIVACY, type Admission } from '$lib/domain/entities';
 import {
-	mutationTime,
+	writtenAt,
 	UNDO_CHECK_IN_MS,
 	type MutationContext,
 	type MutationName,
@@ -19,7 +19,7 @@ import {
 import { canCheckIn, canCreateEvent, canManageEvent, canRegister } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import { normaliseCheckInCode } from '$lib/domain/self-check-in';
-import { windowState } from '$lib/domain/tickets';
+import { registrationOpen, selfCheckInOpen } from '$lib/domain/tickets';
 import type { Transaction } from '$lib/server/db';
 import { activePersonId, resolvePerson } from '$lib/server/db/person-ids';
 import { checkIns, events, people, registrations } from '$lib/server/db/schema';
@@ -233,7 +233,7 @@ export const eventMutations: { [Name in EventMutationName]: ServerMutation<Name>
 	'registration.create': {
 		async apply(tx, args, context, version) {
 			const event = await eventFor(tx, args.eventId);
-			if (event.cancelled || windowState(toWindow(event), Date.now()) === 'over')
+			if (!registrationOpen(eventTimes(event), writtenAt(context)))
 				throw new MutationRejected('closed');
 			const personId = await activePersonId(tx, args.personId);
 			const { actor } = context;
@@ -317,7 +317,7 @@ export const eventMutations: { [Name in EventMutationName]: ServerMutation<Name>
 			const [existing] = await tx.select().from(checkIns).where(checkInKey(key)).for('update');
 			const admission = existing?.admissions.find((one) => one.deviceId === context.deviceId);
 			if (!existing || !admission) throw new MutationRejected('not_found', 'check-in');
-			if (Date.parse(mutationTime(context)) - Date.parse(admission.at) > UNDO_CHECK_IN_MS)
+			if (writtenAt(context) - Date.parse(admission.at) > UNDO_CHECK_IN_MS)
 				throw new MutationRejected('too_late');
 			const left = withoutAdmission(
 				{ ...existing, checkedInAt: existing.checkedInAt.toISOString() },
@@ -370,7 +370,7 @@ export const eventMutations: { [Name in EventMutationName]: ServerMutation<Name>
 	'checkin.self': {
 		async apply(tx, args, context, version) {
 			const event = await eventFor(tx, args.eventId);
-			if (event.cancelled || windowState(toWindow(event), Date.parse(args.checkedInAt)) !== 'open')
+			if (!selfCheckInOpen(eventTimes(event), Date.parse(args.checkedInAt)))
 				throw new MutationRejected('closed');
 			if (!sameCode(event.checkInCode, args.code)) throw new MutationRejected('wrong_code');
 			const personId = context.actor.personId;
@@ -398,8 +398,12 @@ function eventValues(args: SaveEventArgs) {
 	return { ...args, startsAt: new Date(args.startsAt), endsAt: new Date(args.endsAt) };
 }
 
-function toWindow(event: EventRow) {
-	return { startsAt: event.startsAt.toISOString(), endsAt: event.endsAt.toISOString() };
+function eventTimes(event: EventRow) {
+	return {
+		startsAt: event.startsAt.toISOString(),
+		endsAt: event.endsAt.toISOString(),
+		cancelled: event.cancelled
+	};
 }
 
 /** A person id as it resolves today (a merged id lands on the survivor); unknown ids as they are. */

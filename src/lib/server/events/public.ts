@@ -17,6 +17,7 @@ import {
 	type RegistrationStatus
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
+import { registrationOpen } from '$lib/domain/tickets';
 import { canCheckIn, canRegister } from '$lib/domain/permissions';
 import type { Database, Transaction } from '$lib/server/db';
 import { resolvePerson } from '$lib/server/db/person-ids';
@@ -278,7 +279,7 @@ export async function registerFromPage(
 	return db.transaction(async (tx) => {
 		const [event] = await tx.select().from(events).where(eq(events.id, eventId)).for('update');
 		if (!event || !(await maySee(tx, event, viewer))) return { kind: 'not_found' };
-		if (event.cancelled || event.endsAt.getTime() <= now.getTime()) return { kind: 'closed' };
+		if (!registrationOpen(toEvent(event, viewer), now.getTime())) return { kind: 'closed' };
 		const version = await nextVersion(tx);
 
 		let personId: string;
