@@ -15,7 +15,6 @@ import type {
 } from '$lib/domain/people-admin';
 import { IMPORT_MAX_BYTES } from '$lib/domain/people-admin';
 import { m } from '$lib/paraglide/messages';
-import { getLocale } from '$lib/paraglide/runtime';
 import { isolate } from './bidi';
 import { formatBytes, formatNumber } from './format';
 import { AdminRequestError, type AdminFailure } from './people-admin';
@@ -147,9 +146,4 @@ export function rowErrorLabel(error: ImportRowError): string {
 		case 'nul':
 			return m.import_error_nul({ field });
 	}
-}
-
-/** 0.62 → "62%", in the reader's locale. */
-export function formatPercent(ratio: number): string {
-	return new Intl.NumberFormat(getLocale(), { style: 'percent' }).format(ratio);
 }
