@@ -1,5 +1,10 @@
 import type { Actor } from '$lib/domain/actor';
-import { PULL_PAGE_SIZE, SYNCED_TABLES, type PullResponse } from '$lib/domain/sync-protocol';
+import {
+	PULL_PAGE_SIZE,
+	SYNCED_TABLES,
+	type Deletion,
+	type PullResponse
+} from '$lib/domain/sync-protocol';
 import type { GatherDatabase } from '../db';
 import { discardEntry, reapplyEntry, receiveClocks } from '../mutations';
 import type { Progress } from './push';
@@ -47,7 +52,14 @@ export async function applyPage(
 	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
 		if (page.reset) await Promise.all(db.mirroredTables.map((table) => table.clear()));
 		// Deletions first: a row in this page was written after any deletion of it.
-		for (const { table, key } of page.deletions) await db.table(table).delete(key);
+		// One bulkDelete per table: removing someone from a door can delete thousands of rows.
+		const keysByTable = new Map<string, Deletion['key'][]>();
+		for (const { table, key } of page.deletions) {
+			const keys = keysByTable.get(table);
+			if (keys) keys.push(key);
+			else keysByTable.set(table, [key]);
+		}
+		for (const [table, keys] of keysByTable) await db.table(table).bulkDelete(keys);
 		let count = page.deletions.length;
 		for (const name of SYNCED_TABLES) {
 			const rows = page.changes[name];
