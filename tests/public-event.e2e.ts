@@ -148,9 +148,10 @@ test('a guest typing the email of someone with a passkey is asked to sign in, no
 	await expect(page.getByTestId('public-event-error')).toContainText(
 		'This email belongs to an account'
 	);
+	// Signing in comes back to this event.
 	await expect(
 		page.getByTestId('public-event-error').getByRole('link', { name: 'Sign in' })
-	).toBeVisible();
+	).toHaveAttribute('href', `/welcome?next=${encodeURIComponent(`/e/${MADRID_EVENT_ID}`)}`);
 	await expect(page.getByTestId('public-event-result')).toHaveCount(0);
 	await expect(page.locator('#email')).toHaveValue(email);
 	await page.context().close();
