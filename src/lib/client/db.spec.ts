@@ -15,7 +15,12 @@ function row(personId: string, happenedOn: string): Contribution {
 		happenedOn,
 		link: null,
 		eventId: null,
+		durationMinutes: null,
+		location: null,
 		createdAt: new Date().toISOString(),
+		editedAt: null,
+		verifiedBy: null,
+		verifiedAt: null,
 		version: 1
 	};
 }

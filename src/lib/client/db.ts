@@ -12,11 +12,14 @@ import type {
 	GatherEvent,
 	Group,
 	Membership,
+	Nomination,
 	Person,
 	Registration,
-	RejectedMutation
+	RejectedMutation,
+	TaxonomyTerm
 } from '$lib/domain/entities';
 import { mutations, type MutationName } from '$lib/domain/mutations';
+import { effectiveTaxonomy, type Taxonomy } from '$lib/domain/taxonomy';
 
 const MUTATION_NAMES = Object.keys(mutations) as MutationName[];
 
@@ -63,6 +66,8 @@ export class GatherDatabase extends Dexie {
 	rejectedMutations!: EntityTable<RejectedMutation, 'id'>;
 	groups!: EntityTable<Group, 'id'>;
 	memberships!: Table<Membership, [string, string]>;
+	taxonomyTerms!: Table<TaxonomyTerm, [string, string]>;
+	nominations!: EntityTable<Nomination, 'id'>;
 	outbox!: EntityTable<OutboxEntry, 'mutationId'>;
 	meta!: Table<MetaRow, MetaKey>;
 
@@ -92,6 +97,13 @@ export class GatherDatabase extends Dexie {
 			registrations: 'id, eventId, personId, [eventId+personId], [eventId+status]',
 			checkIns: '[eventId+personId], personId, eventId'
 		});
+		// Contributions, recognition: the taxonomy, nominations; awards by id and by badge.
+		this.version(5).stores({
+			taxonomyTerms: '[kind+slug]',
+			nominations: 'id, status, personId',
+			awards: '[badgeId+personId], personId, id, badgeId',
+			contributions: 'id, [personId+happenedOn], version, eventId'
+		});
 		// Another tab deleted this database (its person signed out there): stay closed, so no
 		// query here silently creates an empty one again. That tab's sign-out reaches this one
 		// through onAccountChange.
@@ -116,8 +128,15 @@ export class GatherDatabase extends Dexie {
 			this.awards,
 			this.rejectedMutations,
 			this.groups,
-			this.memberships
+			this.memberships,
+			this.taxonomyTerms,
+			this.nominations
 		];
+	}
+
+	/** The taxonomy in force: the built-in terms with the admins' rows over them. */
+	async taxonomy(): Promise<Taxonomy> {
+		return effectiveTaxonomy(await this.taxonomyTerms.toArray());
 	}
 
 	async getMeta<Key extends MetaKey>(key: Key): Promise<MetaValues[Key] | undefined> {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import type { GatherEvent, Registration } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import { TICKET_PREFIX } from '$lib/domain/tickets';
 import type { GatherDatabase } from './db';
 import { DoorDesk } from './door';
@@ -32,7 +32,7 @@ let registrations: Record<keyof typeof people, Registration>;
 
 async function open(now?: () => number) {
 	return DoorDesk.open(db, event.id, {
-		mutate: async <Name extends MutationName>(name: Name, args: MutationArgs<Name>) => {
+		mutate: async <Name extends MutationName>(name: Name, args: MutationInput<Name>) => {
 			await runMutation(db, organizer, name, args);
 		},
 		deviceName: () => 'Door 1',

@@ -24,7 +24,7 @@ import type {
 	RegistrationStatus
 } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import { verifyTicket, type TicketProblem } from '$lib/domain/tickets';
 import type { GatherDatabase } from './db';
 import { sortNameOf } from './directory';
@@ -57,7 +57,7 @@ export interface DoorCounts {
 
 export interface DoorOptions {
 	/** Writes through the mutation registry (app.mutate). */
-	mutate: <Name extends MutationName>(name: Name, args: MutationArgs<Name>) => Promise<unknown>;
+	mutate: <Name extends MutationName>(name: Name, args: MutationInput<Name>) => Promise<unknown>;
 	/** The name the door gave this device ("Door 2"). */
 	deviceName: () => string;
 	/** The clock tickets are checked against (milliseconds); Date.now by default. */

@@ -8,7 +8,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import type { GatherEvent } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import { UNDO_CHECK_IN_MS, type MutationArgs, type MutationName } from '$lib/domain/mutations';
+import {
+	UNDO_CHECK_IN_MS,
+	type MutationArgs,
+	type MutationInput,
+	type MutationName
+} from '$lib/domain/mutations';
 import type { GatherDatabase } from './db';
 import { discardEntry, reapplyEntry, runMutation } from './mutations';
 import { eventRow, personRow, registrationRow } from './testing/events';
@@ -34,7 +39,7 @@ beforeEach(async () => {
 	);
 });
 
-function run<Name extends MutationName>(as: Actor, name: Name, args: MutationArgs<Name>) {
+function run<Name extends MutationName>(as: Actor, name: Name, args: MutationInput<Name>) {
 	return runMutation(db, as, name, args);
 }
 

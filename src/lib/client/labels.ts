@@ -2,7 +2,9 @@
 import type { RejectionReason } from '$lib/domain/entities';
 import type { MutationName } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
-import type { ActivityType, Area } from '$lib/domain/taxonomy';
+import type { ActivityType, Area, Taxonomy, TaxonomyKind, Term } from '$lib/domain/taxonomy';
+import { findTerm } from '$lib/domain/taxonomy';
+import { getLocale } from '$lib/paraglide/runtime';
 import { m } from '$lib/paraglide/messages';
 import { StorageFullError } from './durability';
 import type { SyncFailure } from './sync/transport';
@@ -36,6 +38,28 @@ export const activityLabels: Record<ActivityType, () => string> = {
 	attended: m.activity_attended
 };
 
+/**
+ * A taxonomy term's name for the reader: the name admins typed in their locale, else a
+ * built-in term's translated name, else the typed English name, else any, else its slug.
+ */
+export function termName(term: Pick<Term, 'kind' | 'slug' | 'names' | 'builtIn'>): string {
+	const locale = getLocale();
+	const typed = term.names[locale] ?? term.names[locale.split('-')[0]];
+	if (typed) return typed;
+	if (term.builtIn) {
+		const labels: Record<string, () => string> = term.kind === 'area' ? areaLabels : activityLabels;
+		const label = labels[term.slug];
+		if (label) return label();
+	}
+	return term.names.en ?? Object.values(term.names)[0] ?? term.slug;
+}
+
+/** The name of an area or activity type by slug (a slug the taxonomy lacks shows as itself). */
+export function slugName(taxonomy: Taxonomy, kind: TaxonomyKind, slug: string): string {
+	const term = findTerm(taxonomy, kind, slug);
+	return term ? termName(term) : slug;
+}
+
 export const reasonLabels: Record<RejectionReason, () => string> = {
 	forbidden: m.reason_forbidden,
 	invalid: m.reason_invalid,
@@ -47,12 +71,22 @@ export const reasonLabels: Record<RejectionReason, () => string> = {
 	closed: m.reason_closed,
 	wrong_code: m.reason_wrong_code,
 	too_late: m.reason_too_late,
-	not_registered: m.reason_not_registered
+	not_registered: m.reason_not_registered,
+	verified: m.reason_verified,
+	already_decided: m.reason_already_decided
 };
 
 /** What a queued or refused write was, by mutation name. */
 export const mutationLabels: Record<MutationName, () => string> = {
 	'contribution.log': m.mutation_contribution_log,
+	'contribution.edit': m.mutation_contribution_edit,
+	'contribution.delete': m.mutation_contribution_delete,
+	'contribution.verify': m.mutation_contribution_verify,
+	'taxonomy.save': m.mutation_taxonomy_save,
+	'badge.save': m.mutation_badge_save,
+	'award.revoke': m.mutation_award_revoke,
+	'nomination.create': m.mutation_nomination_create,
+	'nomination.decide': m.mutation_nomination_decide,
 	'profile.update': m.mutation_profile_update,
 	'checkin.record': m.mutation_checkin_record,
 	'checkin.undo': m.mutation_checkin_undo,

@@ -20,11 +20,15 @@ import {
 	mutationTime,
 	prepareMutation,
 	type MutationArgs,
+	type MutationInput,
 	type MutationContext,
 	type MutationName
 } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
+import { loggableProblem } from '$lib/domain/taxonomy';
 import type { GatherDatabase, OutboxEntry } from './db';
+import { badgeMutations } from './badge-mutations';
+import { contributionMutations } from './contribution-mutations';
 import { eventMutations } from './event-mutations';
 import { discardUnconfirmed } from './unconfirmed';
 
@@ -40,6 +44,8 @@ export interface LocalMutation<Name extends MutationName> {
 
 const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 	...eventMutations,
+	...contributionMutations,
+	...badgeMutations,
 	'contribution.log': {
 		async apply(db, args, context) {
 			const existing = await db.contributions.get(args.id);
@@ -47,11 +53,15 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			if (existing && existing.version > 0) return;
 			if (existing && existing.personId !== context.actor.personId)
 				throw new MutationRejected('conflict');
+			const problem = loggableProblem(await db.taxonomy(), args.area, args.activityType);
+			if (problem) throw new MutationRejected('invalid', problem);
 			await db.contributions.put({
 				...args,
 				personId: context.actor.personId,
-				eventId: null,
 				createdAt: mutationTime(context),
+				editedAt: null,
+				verifiedBy: null,
+				verifiedAt: null,
 				version: 0
 			});
 		},
@@ -87,15 +97,23 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 	'award.grant': {
 		async apply(db, args, context) {
 			const existing = await db.awards.get([args.badgeId, args.personId]);
-			const merged = mergeAward(existing ?? null, {
+			const incoming = {
 				awardedAt: mutationTime(context),
 				awardedBy: context.actor.personId,
 				evidence: args.evidence
-			});
+			};
+			// The same rule as the server: a revoked award is reinstated by this grant.
+			const standing = existing && existing.revokedAt === null ? existing : null;
+			const merged = standing ? mergeAward(standing, incoming) : incoming;
 			await db.awards.put({
+				id: existing?.id ?? args.id ?? crypto.randomUUID(),
 				badgeId: args.badgeId,
 				personId: args.personId,
 				...merged,
+				source: standing?.source ?? 'manual',
+				revokedAt: null,
+				revokedBy: null,
+				revocationReason: null,
 				version: existing?.version ?? 0
 			});
 		},
@@ -245,7 +263,7 @@ export async function runMutation<Name extends MutationName>(
 	db: GatherDatabase,
 	actor: Actor,
 	name: Name,
-	args: MutationArgs<Name>
+	args: MutationInput<Name>
 ): Promise<OutboxEntry> {
 	return db.transaction('rw', [...db.mirroredTables, db.outbox, db.meta], async () => {
 		// Requests that do not depend on each other go out together: each awaited IndexedDB

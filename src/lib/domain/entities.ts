@@ -5,7 +5,8 @@
  * `version` is the server version that last wrote the row (0 for a row only on this device).
  */
 import { z } from 'zod';
-import { ACTIVITY_TYPES, AREAS } from './taxonomy';
+import { AREAS, MAX_TERM_NAME_LENGTH, MAX_WEIGHT, TAXONOMY_KINDS, taxonomySlug } from './taxonomy';
+import { badgeRuleSchema } from './badge-rules';
 
 export const ROLES = ['member', 'volunteer', 'organizer', 'mentor', 'moderator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -329,43 +330,123 @@ export const checkInSchema = z.object({
 export type CheckIn = z.infer<typeof checkInSchema>;
 
 export const contributionDescription = text().trim().min(1).max(500);
+export const MAX_CONTRIBUTION_MINUTES = 24 * 60;
+export const MAX_LOCATION_LENGTH = 200;
+export const contributionMinutes = z.number().int().min(1).max(MAX_CONTRIBUTION_MINUTES);
+export const contributionLocation = text().trim().min(1).max(MAX_LOCATION_LENGTH);
 
-/** Contributions are append-only: logged once, never merged. */
+/**
+ * What someone did. Logged by its author (or made by the server: `attended` for a check-in);
+ * the author edits or deletes it within the rules of `contributionEditProblem` (permissions.ts);
+ * a mentor or organizer verifies it. `area` and `activityType` are taxonomy slugs.
+ */
 export const contributionSchema = z.object({
 	id,
 	personId: id,
-	area: z.enum(AREAS),
-	activityType: z.enum(ACTIVITY_TYPES),
+	area: taxonomySlug,
+	activityType: taxonomySlug,
 	description: contributionDescription,
 	happenedOn: calendarDate,
+	/** Evidence: a link to what was done. */
 	link: webLink.nullable(),
 	eventId: id.nullable(),
+	durationMinutes: contributionMinutes.nullable(),
+	location: contributionLocation.nullable(),
 	createdAt: timestamp,
+	/** The last edit by its author; null when never edited. */
+	editedAt: timestamp.nullable(),
+	verifiedBy: id.nullable(),
+	verifiedAt: timestamp.nullable(),
 	version
 });
 export type Contribution = z.infer<typeof contributionSchema>;
 
+/** An admin's row of the taxonomy (see taxonomy.ts), keyed by (kind, slug). */
+export const taxonomyTermSchema = z.object({
+	kind: z.enum(TAXONOMY_KINDS),
+	slug: taxonomySlug,
+	names: z.record(
+		z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$/),
+		text().trim().min(1).max(MAX_TERM_NAME_LENGTH)
+	),
+	weight: z.number().int().min(0).max(MAX_WEIGHT).nullable(),
+	archived: z.boolean(),
+	position: z.number().int().min(0).max(100_000),
+	version
+});
+export type TaxonomyTerm = z.infer<typeof taxonomyTermSchema>;
+
+/**
+ * A badge's picture travels inside the badge row (every device shows it offline), made small
+ * on the device first: a square of BADGE_IMAGE_SIZE_PX, PNG or WebP or JPEG, at most
+ * BADGE_IMAGE_MAX_CHARS as a data URL. The server also checks the bytes are that image type.
+ */
+export const BADGE_IMAGE_MAX_CHARS = 120_000;
+export const BADGE_IMAGE_SIZE_PX = 256;
+export const badgeImageSchema = z
+	.string()
+	.max(BADGE_IMAGE_MAX_CHARS)
+	.regex(/^data:image\/(webp|jpeg|png);base64,[A-Za-z0-9+/]+={0,2}$/);
+
 export const badgeSchema = z.object({
 	id,
 	slug: z.string().regex(/^[a-z0-9-]{2,64}$/),
-	name: text().min(1).max(100),
+	name: text().trim().min(1).max(100),
 	description: text().max(2000),
+	/** The criteria narrative: what someone does to earn it, in words. */
 	criteria: text().max(2000),
-	imageUrl: text().max(2000).nullable(),
+	image: badgeImageSchema.nullable(),
+	/** When set, the server awards the badge itself to whoever meets the rule (badge-rules.ts). */
+	rule: badgeRuleSchema.nullable(),
+	/** An archived badge is no longer awarded (by hand or by rule); its awards stay. */
+	archived: z.boolean(),
+	createdAt: timestamp,
 	version
 });
 export type Badge = z.infer<typeof badgeSchema>;
 
-/** One award per (badge, person). */
+export const AWARD_SOURCES = ['manual', 'nomination', 'rule'] as const;
+export type AwardSource = (typeof AWARD_SOURCES)[number];
+
+/**
+ * One award per (badge, person). `id` names it in its Open Badges credential and public
+ * verification page. A revoked award stays (its credential must verify as revoked); granting
+ * the badge again reinstates it.
+ */
 export const awardSchema = z.object({
+	id,
 	badgeId: id,
 	personId: id,
 	awardedAt: timestamp,
+	/** Who awarded it (the approver of a nomination); null when the server's rule did. */
 	awardedBy: id.nullable(),
+	source: z.enum(AWARD_SOURCES),
 	evidence: text().max(2000).nullable(),
+	revokedAt: timestamp.nullable(),
+	revokedBy: id.nullable(),
+	revocationReason: text().max(1000).nullable(),
 	version
 });
 export type Award = z.infer<typeof awardSchema>;
+
+export const NOMINATION_STATUSES = ['pending', 'approved', 'declined'] as const;
+export type NominationStatus = (typeof NOMINATION_STATUSES)[number];
+export const MAX_NOMINATION_REASON_LENGTH = 1000;
+
+/** A peer proposes someone for a badge; someone who may award it approves or declines. */
+export const nominationSchema = z.object({
+	id,
+	badgeId: id,
+	personId: id,
+	nominatedBy: id,
+	reason: text().trim().min(1).max(MAX_NOMINATION_REASON_LENGTH),
+	status: z.enum(NOMINATION_STATUSES),
+	decidedBy: id.nullable(),
+	decidedAt: timestamp.nullable(),
+	createdAt: timestamp,
+	version
+});
+export type Nomination = z.infer<typeof nominationSchema>;
 
 /** Reason codes for a mutation the server refused; each has a translated message. */
 export const REJECTION_REASONS = [
@@ -379,7 +460,9 @@ export const REJECTION_REASONS = [
 	'closed',
 	'wrong_code',
 	'too_late',
-	'not_registered'
+	'not_registered',
+	'verified',
+	'already_decided'
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 

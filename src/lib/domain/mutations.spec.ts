@@ -41,7 +41,8 @@ describe('contribution.log', () => {
 		['a description over 500 characters', { description: 'x'.repeat(501) }],
 		['a javascript: link', { link: 'javascript:alert(1)' }],
 		['a link without a host', { link: 'https://' }],
-		['an unknown area', { area: 'astrology' }],
+		['a malformed area', { area: 'Astrology!' }],
+		['attended, which only the door records', { activityType: 'attended' }],
 		['a malformed date', { happenedOn: '21/11/2026' }],
 		['a non-uuid id', { id: '42' }]
 	])('refuses %s as invalid', (_, patch) => {

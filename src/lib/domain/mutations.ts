@@ -8,8 +8,13 @@
 import { z } from 'zod';
 import type { Actor } from './actor';
 import {
+	badgeSchema,
 	contributionDescription,
+	contributionLocation,
+	contributionMinutes,
 	eventSchema,
+	MAX_NOMINATION_REASON_LENGTH,
+	taxonomyTermSchema,
 	MAX_DEVICE_NAME_LENGTH,
 	MAX_DISPLAY_NAME_LENGTH,
 	MAX_EMAIL_LENGTH,
@@ -27,13 +32,17 @@ import { decodeHlc } from './hlc';
 import {
 	canAward,
 	canEditProfile,
+	canEditTaxonomy,
 	canLogContribution,
+	canManageBadges,
 	canManageGroups,
-	canManageRoles
+	canManageRoles,
+	canNominate,
+	canRevokeAward
 } from './permissions';
 import { MutationRejected } from './rejection';
 import { isCheckInCodeShaped, normaliseCheckInCode } from './self-check-in';
-import { LOGGED_ACTIVITY_TYPES, AREAS } from './taxonomy';
+import { ATTENDED, taxonomySlug } from './taxonomy';
 
 /** What an applier knows besides the arguments. */
 export interface MutationContext {
@@ -66,15 +75,22 @@ export function mutationTime(context: Pick<MutationContext, 'hlc'>): string {
 	return new Date(writtenAt(context)).toISOString();
 }
 
-export const logContributionArgs = z.object({
-	id: z.uuid(),
-	area: z.enum(AREAS),
-	activityType: z.enum(LOGGED_ACTIVITY_TYPES),
+/** The fields of a contribution its author gives (logging it, or editing it). */
+export const contributionFields = z.object({
+	area: taxonomySlug,
+	activityType: taxonomySlug,
 	description: contributionDescription,
 	happenedOn: z.iso.date(),
-	link: webLink.nullable()
+	link: webLink.nullable(),
+	// Added with the complete contributions: writes queued by an older app lack them.
+	eventId: z.uuid().nullable().default(null),
+	durationMinutes: contributionMinutes.nullable().default(null),
+	location: contributionLocation.nullable().default(null)
 });
-export type LogContributionArgs = z.infer<typeof logContributionArgs>;
+
+export const logContributionArgs = contributionFields.extend({ id: z.uuid() });
+/** What a caller passes to log a contribution (fields added later may be left out). */
+export type LogContributionArgs = z.input<typeof logContributionArgs>;
 
 /** The moment a mutation was written, in milliseconds; rejects an unreadable clock. */
 export function writtenAt(context: Pick<MutationContext, 'hlc'>): number {
@@ -193,7 +209,50 @@ export type RegisterArgs = z.infer<typeof registerArgs>;
 export const registrationRef = z.object({ eventId: z.uuid(), personId: z.uuid() });
 export type RegistrationRef = z.infer<typeof registrationRef>;
 
+/** Replace the author-given fields of one of their contributions (contributionEditProblem). */
+export const editContributionArgs = contributionFields.extend({ id: z.uuid() });
+export type EditContributionArgs = z.infer<typeof editContributionArgs>;
+
+export const contributionRef = z.object({ id: z.uuid() });
+
+/** A mentor or organizer vouches for a contribution (or takes it back: verified false). */
+export const verifyContributionArgs = z.object({ id: z.uuid(), verified: z.boolean() });
+export type VerifyContributionArgs = z.infer<typeof verifyContributionArgs>;
+
+/** An admin's row of the taxonomy: a built-in term overridden, or a new term. */
+export const saveTaxonomyTermArgs = taxonomyTermSchema.omit({ version: true });
+export type SaveTaxonomyTermArgs = z.infer<typeof saveTaxonomyTermArgs>;
+
+/** A badge class as an admin saves it (new or edited); the server stamps createdAt. */
+export const saveBadgeArgs = badgeSchema.omit({ createdAt: true, version: true });
+export type SaveBadgeArgs = z.infer<typeof saveBadgeArgs>;
+
+export const revokeAwardArgs = z.object({
+	badgeId: z.uuid(),
+	personId: z.uuid(),
+	reason: text().trim().min(1).max(1000)
+});
+export type RevokeAwardArgs = z.infer<typeof revokeAwardArgs>;
+
+export const nominateArgs = z.object({
+	id: z.uuid(),
+	badgeId: z.uuid(),
+	personId: z.uuid(),
+	reason: text().trim().min(1).max(MAX_NOMINATION_REASON_LENGTH)
+});
+export type NominateArgs = z.infer<typeof nominateArgs>;
+
+/** Approve (the award, made with `awardId` when new) or decline a pending nomination. */
+export const decideNominationArgs = z.object({
+	id: z.uuid(),
+	approve: z.boolean(),
+	awardId: z.uuid()
+});
+export type DecideNominationArgs = z.infer<typeof decideNominationArgs>;
+
 export const grantAwardArgs = z.object({
+	/** The award's id when it is new (an existing award keeps its own). */
+	id: z.uuid().optional(),
 	badgeId: z.uuid(),
 	personId: z.uuid(),
 	evidence: text().trim().max(2000).nullable()
@@ -231,14 +290,66 @@ export const setRolesArgs = z
 	.strict();
 export type SetRolesArgs = z.infer<typeof setRolesArgs>;
 
+function checkContributionFields(
+	args: z.infer<typeof contributionFields>,
+	context: MutationContext
+): void {
+	if (args.happenedOn > latestCalendarDate(writtenAt(context)))
+		throw new MutationRejected('invalid', 'happenedOn in the future');
+	if (args.activityType === ATTENDED)
+		throw new MutationRejected('invalid', 'attended is recorded by the door');
+}
+
 export const mutations = {
 	'contribution.log': define({
 		args: logContributionArgs,
 		authorize: (actor) => canLogContribution(actor),
-		check(args, context) {
-			if (args.happenedOn > latestCalendarDate(writtenAt(context)))
-				throw new MutationRejected('invalid', 'happenedOn in the future');
+		// Whether the area and type exist and are not archived (loggableProblem) needs the
+		// taxonomy's rows: the appliers check it.
+		check: checkContributionFields
+	}),
+	'contribution.edit': define({
+		args: editContributionArgs,
+		// The stored contribution decides (contributionEditProblem): read by the appliers.
+		authorize: () => true,
+		check: checkContributionFields
+	}),
+	'contribution.delete': define({
+		args: contributionRef,
+		authorize: () => true
+	}),
+	'contribution.verify': define({
+		args: verifyContributionArgs,
+		// canVerifyContribution needs the contribution's author: read by the appliers.
+		authorize: () => true
+	}),
+	'taxonomy.save': define({
+		args: saveTaxonomyTermArgs,
+		authorize: (actor) => canEditTaxonomy(actor),
+		check(args) {
+			if (args.kind === 'area' && args.weight !== null)
+				throw new MutationRejected('invalid', 'areas have no weight');
+			if (args.kind === 'activity' && args.slug === ATTENDED && args.archived)
+				throw new MutationRejected('invalid', 'attended cannot be archived');
 		}
+	}),
+	'badge.save': define({
+		args: saveBadgeArgs,
+		// ruleProblem needs the taxonomy; the image's bytes are checked by the server applier.
+		authorize: (actor) => canManageBadges(actor)
+	}),
+	'award.revoke': define({
+		args: revokeAwardArgs,
+		authorize: (actor) => canRevokeAward(actor)
+	}),
+	'nomination.create': define({
+		args: nominateArgs,
+		authorize: (actor, args) => canNominate(actor, args.personId)
+	}),
+	'nomination.decide': define({
+		args: decideNominationArgs,
+		// canDecideNomination needs the nomination: read by the appliers.
+		authorize: () => true
 	}),
 	'profile.update': define({
 		args: updateProfileArgs,
@@ -339,6 +450,8 @@ export const mutations = {
 
 export type MutationName = keyof typeof mutations;
 export type MutationArgs<Name extends MutationName> = z.infer<(typeof mutations)[Name]['args']>;
+/** What a caller passes (fields with defaults may be left out). */
+export type MutationInput<Name extends MutationName> = z.input<(typeof mutations)[Name]['args']>;
 
 export function isMutationName(name: string): name is MutationName {
 	return Object.hasOwn(mutations, name);

@@ -3,7 +3,8 @@
  * the server would refuse; the server calls the same functions to enforce.
  */
 import type { Actor } from './actor';
-import type { Group } from './entities';
+import type { Contribution, Group, Nomination } from './entities';
+import { ATTENDED } from './taxonomy';
 
 export function hasRole(actor: Actor, role: Actor['roles'][number]): boolean {
 	return actor.roles.includes(role) || actor.roles.includes('admin');
@@ -112,4 +113,76 @@ export function canManagePeople(actor: Actor | null): boolean {
 /** The directory is for signed-in members; each sees only what privacy lets them. */
 export function canSearchDirectory(actor: Actor | null): actor is Actor {
 	return actor !== null;
+}
+
+/** The taxonomy of areas and activity types is edited by admins. */
+export function canEditTaxonomy(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** A contribution can be changed by its author this many days after it was logged. */
+export const CONTRIBUTION_EDIT_DAYS = 30;
+
+/** Why `actor` may not edit (or delete) a contribution at `atMs`, or null when they may. */
+export type ContributionEditProblem = 'forbidden' | 'verified' | 'too_late';
+
+/**
+ * Authors edit and delete their own logged contributions for CONTRIBUTION_EDIT_DAYS, until a
+ * mentor or organizer verifies them; an `attended` one belongs to the event's check-in.
+ * Admins may delete any logged contribution (moderation), but edit none.
+ */
+export function contributionEditProblem(
+	actor: Actor | null,
+	contribution: Pick<Contribution, 'personId' | 'activityType' | 'createdAt' | 'verifiedAt'>,
+	atMs: number,
+	change: 'edit' | 'delete'
+): ContributionEditProblem | null {
+	if (actor === null || contribution.activityType === ATTENDED) return 'forbidden';
+	if (actor.personId !== contribution.personId)
+		return change === 'delete' && hasRole(actor, 'admin') ? null : 'forbidden';
+	if (contribution.verifiedAt !== null) return 'verified';
+	if (atMs - Date.parse(contribution.createdAt) > CONTRIBUTION_EDIT_DAYS * 24 * 3600 * 1000)
+		return 'too_late';
+	return null;
+}
+
+/** Mentors and organizers (and admins) verify other people's logged contributions. */
+export function canVerifyContribution(
+	actor: Actor | null,
+	contribution: Pick<Contribution, 'personId' | 'activityType'>
+): boolean {
+	return (
+		actor !== null &&
+		actor.personId !== contribution.personId &&
+		contribution.activityType !== ATTENDED &&
+		(hasRole(actor, 'mentor') || hasRole(actor, 'organizer'))
+	);
+}
+
+/** Badge classes (and their automatic rules) are made and edited by admins. */
+export function canManageBadges(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** Any member may nominate someone else for a badge. */
+export function canNominate(actor: Actor | null, personId: string): boolean {
+	return actor !== null && actor.personId !== personId;
+}
+
+/** A nomination is decided by someone who may award the badge, other than its nominator. */
+export function canDecideNomination(
+	actor: Actor | null,
+	nomination: Pick<Nomination, 'personId' | 'nominatedBy'>
+): boolean {
+	return canAward(actor, nomination.personId) && actor?.personId !== nomination.nominatedBy;
+}
+
+/** Awards are revoked by admins only (with a reason the verification page shows). */
+export function canRevokeAward(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'admin');
+}
+
+/** Community dashboards are for organizers (Reps) and admins. */
+export function canViewDashboards(actor: Actor | null): boolean {
+	return actor !== null && hasRole(actor, 'organizer');
 }

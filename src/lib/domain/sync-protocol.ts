@@ -11,9 +11,11 @@ import {
 	eventSchema,
 	groupSchema,
 	membershipSchema,
+	nominationSchema,
 	personSchema,
 	registrationSchema,
-	rejectedMutationSchema
+	rejectedMutationSchema,
+	taxonomyTermSchema
 } from './entities';
 
 export const MAX_PUSH_BATCH = 500;
@@ -69,7 +71,9 @@ export const pullChangesSchema = z.object({
 	awards: z.array(awardSchema),
 	rejectedMutations: z.array(rejectedMutationSchema),
 	groups: z.array(groupSchema),
-	memberships: z.array(membershipSchema)
+	memberships: z.array(membershipSchema),
+	taxonomyTerms: z.array(taxonomyTermSchema),
+	nominations: z.array(nominationSchema)
 });
 export type PullChanges = z.infer<typeof pullChangesSchema>;
 export type SyncedTable = keyof PullChanges;

@@ -6,7 +6,7 @@
 import { liveQuery } from 'dexie';
 import { actorOfPerson, type Actor } from '$lib/domain/actor';
 import type { SessionPerson } from '$lib/domain/auth-api';
-import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import { fetchMe, signOut as endSession } from '../auth';
 import { onAccountChange, rememberAccount, rememberedAccount } from '../account';
 import { databaseName, GatherDatabase, type OutboxEntry } from '../db';
@@ -169,7 +169,7 @@ class AppState {
 	 */
 	async mutate<Name extends MutationName>(
 		name: Name,
-		args: MutationArgs<Name>
+		args: MutationInput<Name>
 	): Promise<OutboxEntry> {
 		const database = this.#database;
 		const actor = this.actor;

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
-import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import type { DatabaseHandle } from '$lib/server/db';
 import { checkIns, people } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
@@ -53,7 +53,7 @@ async function door(as: Actor, name: string): Promise<{ db: GatherDatabase; desk
 	const db = device();
 	await sync(db, as, serverTransport(server.db, as).transport);
 	const desk = await DoorDesk.open(db, eventId, {
-		mutate: async <Name extends MutationName>(mutation: Name, args: MutationArgs<Name>) => {
+		mutate: async <Name extends MutationName>(mutation: Name, args: MutationInput<Name>) => {
 			await runMutation(db, as, mutation, args);
 		},
 		deviceName: () => name

@@ -19,8 +19,11 @@ import {
 	uniqueIndex,
 	uuid
 } from 'drizzle-orm/pg-core';
+import type { BadgeRule } from '$lib/domain/badge-rules';
 import {
+	AWARD_SOURCES,
 	DEFAULT_PRIVACY,
+	NOMINATION_STATUSES,
 	EVENT_VISIBILITY,
 	GROUP_KINDS,
 	MEMBERSHIP_POLICIES,
@@ -34,6 +37,7 @@ import {
 	type ProfileLink
 } from '$lib/domain/entities';
 import type { SyncedTable } from '$lib/domain/sync-protocol';
+import { TAXONOMY_KINDS } from '$lib/domain/taxonomy';
 
 const version = () => bigint('version', { mode: 'number' }).notNull();
 
@@ -308,7 +312,12 @@ export const contributions = pgTable(
 		happenedOn: date('happened_on', { mode: 'string' }).notNull(),
 		link: text('link'),
 		eventId: uuid('event_id').references(() => events.id, { onDelete: 'set null' }),
+		durationMinutes: integer('duration_minutes'),
+		location: text('location'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+		editedAt: timestamp('edited_at', { withTimezone: true }),
+		verifiedBy: uuid('verified_by'),
+		verifiedAt: timestamp('verified_at', { withTimezone: true }),
 		/** Where it was written: the device and its mutationId (for audit and idempotency checks). */
 		deviceId: uuid('device_id'),
 		mutationId: bigint('mutation_id', { mode: 'number' }),
@@ -316,7 +325,26 @@ export const contributions = pgTable(
 	},
 	(table) => [
 		index('contributions_person_idx').on(table.personId, table.happenedOn),
-		index('contributions_version_idx').on(table.version)
+		index('contributions_version_idx').on(table.version),
+		index('contributions_event_idx').on(table.eventId)
+	]
+);
+
+/** Admins' rows of the taxonomy (domain/taxonomy.ts): built-in terms overridden, new terms. */
+export const taxonomyTerms = pgTable(
+	'taxonomy_terms',
+	{
+		kind: text('kind', { enum: TAXONOMY_KINDS }).notNull(),
+		slug: text('slug').notNull(),
+		names: jsonb('names').$type<Record<string, string>>().notNull().default({}),
+		weight: integer('weight'),
+		archived: boolean('archived').notNull().default(false),
+		position: integer('position').notNull().default(0),
+		version: version()
+	},
+	(table) => [
+		primaryKey({ columns: [table.kind, table.slug] }),
+		index('taxonomy_terms_version_idx').on(table.version)
 	]
 );
 
@@ -328,7 +356,12 @@ export const badges = pgTable(
 		name: text('name').notNull(),
 		description: text('description').notNull().default(''),
 		criteria: text('criteria').notNull().default(''),
-		imageUrl: text('image_url'),
+		/** A small picture as a data URL (domain badgeImageSchema). */
+		image: text('image'),
+		/** The automatic rule (domain/badge-rules.ts), or null: awarded by people only. */
+		rule: jsonb('rule').$type<BadgeRule>(),
+		archived: boolean('archived').notNull().default(false),
+		createdAt: createdAt(),
 		version: version()
 	},
 	(table) => [
@@ -340,6 +373,8 @@ export const badges = pgTable(
 export const awards = pgTable(
 	'awards',
 	{
+		/** Names the award in its Open Badges credential and verification page. */
+		id: uuid('id').notNull().defaultRandom(),
 		badgeId: uuid('badge_id')
 			.notNull()
 			.references(() => badges.id, { onDelete: 'cascade' }),
@@ -348,14 +383,57 @@ export const awards = pgTable(
 			.references(() => people.id, { onDelete: 'cascade' }),
 		awardedAt: timestamp('awarded_at', { withTimezone: true }).notNull(),
 		awardedBy: uuid('awarded_by'),
+		source: text('source', { enum: AWARD_SOURCES }).notNull().default('manual'),
 		evidence: text('evidence'),
+		revokedAt: timestamp('revoked_at', { withTimezone: true }),
+		revokedBy: uuid('revoked_by'),
+		revocationReason: text('revocation_reason'),
 		version: version()
 	},
 	(table) => [
 		primaryKey({ columns: [table.badgeId, table.personId] }),
+		uniqueIndex('awards_id_key').on(table.id),
+		index('awards_person_idx').on(table.personId),
 		index('awards_version_idx').on(table.version)
 	]
 );
+
+/** Peer nominations for a badge, decided by someone who may award it. */
+export const nominations = pgTable(
+	'nominations',
+	{
+		id: uuid('id').primaryKey(),
+		badgeId: uuid('badge_id')
+			.notNull()
+			.references(() => badges.id, { onDelete: 'cascade' }),
+		personId: uuid('person_id')
+			.notNull()
+			.references(() => people.id, { onDelete: 'cascade' }),
+		nominatedBy: uuid('nominated_by').notNull(),
+		reason: text('reason').notNull(),
+		status: text('status', { enum: NOMINATION_STATUSES }).notNull().default('pending'),
+		decidedBy: uuid('decided_by'),
+		decidedAt: timestamp('decided_at', { withTimezone: true }),
+		createdAt: createdAt(),
+		version: version()
+	},
+	(table) => [
+		index('nominations_version_idx').on(table.version),
+		index('nominations_badge_person_idx').on(table.badgeId, table.personId)
+	]
+);
+
+/**
+ * The community's signing keys for Open Badges credentials (VC-JWT): the private JWK never
+ * leaves the server; the public one is published with the issuer profile. `id` is the kid.
+ */
+export const issuerKeys = pgTable('issuer_keys', {
+	id: text('id').primaryKey(),
+	algorithm: text('algorithm').notNull(),
+	privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
+	publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
+	createdAt: createdAt()
+});
 
 /** Writes the server refused: never dropped, synced back to their author with the reason. */
 export const rejectedMutations = pgTable(

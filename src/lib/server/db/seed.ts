@@ -218,9 +218,7 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 
 		await tx
 			.insert(schema.badges)
-			.values(
-				SEED_BADGES.map((badge) => ({ id: badgeId(badge.slug), ...badge, imageUrl: null, version }))
-			);
+			.values(SEED_BADGES.map((badge) => ({ id: badgeId(badge.slug), ...badge, version })));
 
 		await tx.insert(schema.awards).values(
 			SEED_AWARDS.map(([slug, index, awardedBy, evidence], n) => ({

@@ -20,6 +20,7 @@ import {
 	emailTokens,
 	events,
 	memberships,
+	nominations,
 	people,
 	personMerges,
 	recoveryCodes,
@@ -46,7 +47,8 @@ import {
 	addRegistration,
 	addRejection,
 	addSignInMeans,
-	headVersion
+	headVersion,
+	written
 } from './spec-fixtures';
 
 let handle: DatabaseHandle;
@@ -91,6 +93,9 @@ async function census(ids: string[]) {
 const NOT_PEOPLE = new Set([
 	'auth_challenges.person_id', // a person not created yet (sign-up in progress)
 	'awards.badge_id',
+	'awards.id',
+	'nominations.badge_id',
+	'nominations.id',
 	'badges.id',
 	'check_ins.device_ids',
 	'check_ins.event_id',
@@ -228,6 +233,48 @@ describe('mergePeople', () => {
 		await addAward(db, mentor, merged, { awardedAt: '2025-02-01T00:00:00Z', awardedBy: admin });
 		// The merged person gave a badge.
 		await addAward(db, mentor, attendee, { awardedAt: '2025-04-01T00:00:00Z', awardedBy: merged });
+		// The merged person verified a contribution, revoked an award, and is in nominations
+		// as nominee, nominator and decider.
+		await written(db, async (tx, version) => {
+			const at = new Date('2025-06-01T00:00:00Z');
+			await tx.insert(contributions).values({
+				id: newId(),
+				personId: attendee,
+				area: 'events',
+				activityType: 'gave_talk',
+				description: 'A talk',
+				happenedOn: '2025-05-30',
+				createdAt: at,
+				verifiedBy: merged,
+				verifiedAt: at,
+				version
+			});
+			await tx
+				.update(awards)
+				.set({ revokedBy: merged, revokedAt: at, revocationReason: 'test' })
+				.where(eq(awards.personId, attendee));
+			await tx.insert(nominations).values([
+				{
+					id: newId(),
+					badgeId: helper,
+					personId: merged,
+					nominatedBy: other,
+					reason: 'kind',
+					version
+				},
+				{
+					id: newId(),
+					badgeId: helper,
+					personId: attendee,
+					nominatedBy: merged,
+					reason: 'kind',
+					status: 'declined',
+					decidedBy: merged,
+					decidedAt: at,
+					version
+				}
+			]);
+		});
 		await addMembership(db, team, survivor, { status: 'pending' });
 		await addMembership(db, team, merged, { status: 'member', curator: true });
 		await addMembership(db, requests, merged, { status: 'pending' });

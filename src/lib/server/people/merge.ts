@@ -29,6 +29,7 @@ import {
 	awards,
 	checkIns,
 	contributions,
+	nominations,
 	credentials,
 	devices,
 	emailTokens,
@@ -401,6 +402,20 @@ async function replaceMentions({ tx, survivorId, mergedId, version, moved }: Mov
 			.where(eq(awards.awardedBy, mergedId))
 			.returning({ badgeId: awards.badgeId })
 	).length;
+	// Acts of recognition they took part in follow them (not counted in the log).
+	await tx
+		.update(awards)
+		.set({ revokedBy: survivorId, version })
+		.where(eq(awards.revokedBy, mergedId));
+	await tx
+		.update(contributions)
+		.set({ verifiedBy: survivorId, version })
+		.where(eq(contributions.verifiedBy, mergedId));
+	for (const column of ['personId', 'nominatedBy', 'decidedBy'] as const)
+		await tx
+			.update(nominations)
+			.set({ [column]: survivorId, version })
+			.where(eq(nominations[column], mergedId));
 	moved.checkInsRecorded = (
 		await tx
 			.update(checkIns)

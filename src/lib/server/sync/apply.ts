@@ -7,6 +7,7 @@
  * not compile.
  */
 import { and, eq } from 'drizzle-orm';
+import { uuidv7 } from 'uuidv7';
 import type { Actor } from '$lib/domain/actor';
 import { mergeAward, mergeProfile } from '$lib/domain/conflicts';
 import {
@@ -20,6 +21,9 @@ import { canAward, canCurate, canDismissRejection, canJoinGroup } from '$lib/dom
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
 import { activePersonId } from '$lib/server/db/person-ids';
+import { badgeMutations } from '$lib/server/badges/apply';
+import { contributionMutations } from '$lib/server/contributions/apply';
+import { readTaxonomy, requireLoggable } from '$lib/server/contributions/taxonomy';
 import { eventMutations } from '$lib/server/events/apply';
 import {
 	awards,
@@ -67,10 +71,21 @@ async function insertContributions(
 	items: { args: MutationArgs<'contribution.log'>; context: MutationContext }[],
 	version: number
 ): Promise<(MutationRejected | null)[]> {
+	const taxonomy = await readTaxonomy(tx);
+	const outcomes = items.map(({ args }) => {
+		try {
+			requireLoggable(taxonomy, args.area, args.activityType);
+			return null;
+		} catch (error) {
+			return error as MutationRejected;
+		}
+	});
+	const loggable = items.filter((_, index) => outcomes[index] === null);
+	if (loggable.length === 0) return outcomes;
 	const inserted = await tx
 		.insert(contributions)
 		.values(
-			items.map(({ args, context }) => ({
+			loggable.map(({ args, context }) => ({
 				id: args.id,
 				personId: context.actor.personId,
 				area: args.area,
@@ -78,7 +93,9 @@ async function insertContributions(
 				description: args.description,
 				happenedOn: args.happenedOn,
 				link: args.link,
-				eventId: null,
+				eventId: args.eventId,
+				durationMinutes: args.durationMinutes,
+				location: args.location,
 				createdAt: new Date(mutationTime(context)),
 				deviceId: context.deviceId,
 				mutationId: context.mutationId,
@@ -88,10 +105,12 @@ async function insertContributions(
 		.onConflictDoNothing({ target: contributions.id })
 		.returning({ id: contributions.id, mutationId: contributions.mutationId });
 	const won = new Set(inserted.map((row) => `${row.id}/${row.mutationId}`));
-	return items.map(({ args, context }) =>
-		won.has(`${args.id}/${context.mutationId}`)
-			? null
-			: new MutationRejected('conflict', 'contribution id already used')
+	return items.map(
+		({ args, context }, index) =>
+			outcomes[index] ??
+			(won.has(`${args.id}/${context.mutationId}`)
+				? null
+				: new MutationRejected('conflict', 'contribution id already used'))
 	);
 }
 
@@ -137,6 +156,8 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 	},
 
 	...eventMutations,
+	...contributionMutations,
+	...badgeMutations,
 
 	'award.grant': {
 		async apply(tx, args, context, version) {
@@ -149,17 +170,30 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
 			const where = awardKey({ badgeId: args.badgeId, personId });
 			const [existing] = await tx.select().from(awards).where(where).for('update');
-			const merged = mergeAward(
-				existing ? { ...existing, awardedAt: existing.awardedAt.toISOString() } : null,
-				{
-					awardedAt: mutationTime(context),
-					awardedBy: context.actor.personId,
-					evidence: args.evidence
-				}
-			);
-			const values = { ...merged, awardedAt: new Date(merged.awardedAt), version };
+			const incoming = {
+				awardedAt: mutationTime(context),
+				awardedBy: context.actor.personId,
+				evidence: args.evidence
+			};
+			// A revoked award is reinstated by granting it again: this grant stands on its own.
+			const merged =
+				existing && existing.revokedAt === null
+					? mergeAward({ ...existing, awardedAt: existing.awardedAt.toISOString() }, incoming)
+					: incoming;
+			const values = {
+				...merged,
+				awardedAt: new Date(merged.awardedAt),
+				source: existing && existing.revokedAt === null ? existing.source : ('manual' as const),
+				revokedAt: null,
+				revokedBy: null,
+				revocationReason: null,
+				version
+			};
 			if (existing) await tx.update(awards).set(values).where(where);
-			else await tx.insert(awards).values({ badgeId: args.badgeId, personId, ...values });
+			else
+				await tx
+					.insert(awards)
+					.values({ id: args.id ?? uuidv7(), badgeId: args.badgeId, personId, ...values });
 		},
 		async touch(tx, args, version) {
 			await tx.update(awards).set({ version }).where(awardKey(args));

@@ -28,6 +28,8 @@ import {
 	toPerson,
 	toGroup,
 	toMembership,
+	toNomination,
+	toTaxonomyTerm,
 	toRegistration,
 	toRejectedMutation
 } from './rows';
@@ -138,7 +140,9 @@ function mappers(actor: Actor): Mappers {
 		awards: toAward,
 		rejectedMutations: toRejectedMutation,
 		groups: toGroup,
-		memberships: toMembership
+		memberships: toMembership,
+		taxonomyTerms: toTaxonomyTerm,
+		nominations: toNomination
 	};
 }
 

@@ -15,12 +15,14 @@ import {
 	type Contribution,
 	type GatherEvent,
 	type Person,
+	type Nomination,
 	type Registration,
-	type RejectedMutation
+	type RejectedMutation,
+	type TaxonomyTerm
 } from '$lib/domain/entities';
 import { audienceFor, viewOf } from '$lib/domain/privacy';
 import { canCheckIn } from '$lib/domain/permissions';
-import type { ActivityType, Area } from '$lib/domain/taxonomy';
+import type { Area } from '$lib/domain/taxonomy';
 import type * as schema from '$lib/server/db/schema';
 
 type Row<Table extends keyof typeof schema> = (typeof schema)[Table]['$inferSelect'];
@@ -147,13 +149,30 @@ export function toContribution(row: Row<'contributions'>): Contribution {
 	return {
 		id: row.id,
 		personId: row.personId,
-		area: row.area as Area,
-		activityType: row.activityType as ActivityType,
+		area: row.area,
+		activityType: row.activityType,
 		description: row.description,
 		happenedOn: row.happenedOn,
 		link: row.link,
 		eventId: row.eventId,
+		durationMinutes: row.durationMinutes,
+		location: row.location,
 		createdAt: row.createdAt.toISOString(),
+		editedAt: row.editedAt?.toISOString() ?? null,
+		verifiedBy: row.verifiedBy,
+		verifiedAt: row.verifiedAt?.toISOString() ?? null,
+		version: row.version
+	};
+}
+
+export function toTaxonomyTerm(row: Row<'taxonomyTerms'>): TaxonomyTerm {
+	return {
+		kind: row.kind,
+		slug: row.slug,
+		names: row.names,
+		weight: row.weight,
+		archived: row.archived,
+		position: row.position,
 		version: row.version
 	};
 }
@@ -165,18 +184,41 @@ export function toBadge(row: Row<'badges'>): Badge {
 		name: row.name,
 		description: row.description,
 		criteria: row.criteria,
-		imageUrl: row.imageUrl,
+		image: row.image,
+		rule: row.rule,
+		archived: row.archived,
+		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};
 }
 
 export function toAward(row: Row<'awards'>): Award {
 	return {
+		id: row.id,
 		badgeId: row.badgeId,
 		personId: row.personId,
 		awardedAt: row.awardedAt.toISOString(),
 		awardedBy: row.awardedBy,
+		source: row.source,
 		evidence: row.evidence,
+		revokedAt: row.revokedAt?.toISOString() ?? null,
+		revokedBy: row.revokedBy,
+		revocationReason: row.revocationReason,
+		version: row.version
+	};
+}
+
+export function toNomination(row: Row<'nominations'>): Nomination {
+	return {
+		id: row.id,
+		badgeId: row.badgeId,
+		personId: row.personId,
+		nominatedBy: row.nominatedBy,
+		reason: row.reason,
+		status: row.status,
+		decidedBy: row.decidedBy,
+		decidedAt: row.decidedAt?.toISOString() ?? null,
+		createdAt: row.createdAt.toISOString(),
 		version: row.version
 	};
 }

@@ -21,7 +21,9 @@ import {
 	events,
 	groups,
 	memberships,
+	nominations,
 	people,
+	taxonomyTerms,
 	registrations,
 	rejectedMutations
 } from '$lib/server/db/schema';
@@ -78,7 +80,15 @@ export function scopeFor(tx: Transaction, actor: Actor): Scope {
 					eq(memberships.status, 'member'),
 					eq(memberships.personId, me),
 					inArray(memberships.groupId, groupsICurate)
-				)
+				),
+		taxonomyTerms: undefined,
+		// Nominations: the ones they made; everyone who may decide them (canDecideNomination:
+		// organizers, mentors, admins) holds them all. The nominee learns of an approved one
+		// as an award.
+		nominations:
+			hasRole(actor, 'organizer') || hasRole(actor, 'mentor')
+				? undefined
+				: eq(nominations.nominatedBy, me)
 	};
 }
 
@@ -92,7 +102,9 @@ export const syncedTables = {
 	awards,
 	rejectedMutations,
 	groups,
-	memberships
+	memberships,
+	taxonomyTerms,
+	nominations
 } as const;
 
 /** Rows of `table` in scope with after < version <= upTo (upTo omitted: no upper bound). */
