@@ -55,13 +55,32 @@ export default defineConfig({
 					// (none is configured), so sync requests and the change feed's event stream go
 					// straight to the network, and offline they fail as the sync engine expects.
 					// /auth (email sign-in links) and /p (public profiles) are rendered by the server.
-					// /e (public event pages, their .ics) and /events.ics (the calendar feed) too.
+					// /e (public event pages, their .ics) and /events.ics (the calendar feed) too, and
+					// Open Badges (/ob: credentials, hosted assertions, issuer) with their public
+					// verification pages (/verify), and the community dashboards (/dashboard).
 					navigateFallbackDenylist: [
 						/^\/api\//,
 						/^\/auth\//,
 						/^\/p\//,
 						/^\/e\//,
-						/^\/events\.ics$/
+						/^\/events\.ics$/,
+						/^\/ob\//,
+						/^\/verify(\/|$)/,
+						/^\/dashboard(\/|$)/
+					],
+					// Dashboards are rendered by the server; the last one seen is kept for reading
+					// offline (network first). Signing out empties this cache.
+					runtimeCaching: [
+						{
+							urlPattern: ({ request, url }) =>
+								request.mode === 'navigate' && /^\/dashboard(\/|$)/.test(url.pathname),
+							handler: 'NetworkFirst',
+							options: {
+								cacheName: 'gather-dashboards',
+								networkTimeoutSeconds: 8,
+								expiration: { maxEntries: 30 }
+							}
+						}
 					],
 					// The barcode reader's WebAssembly (zxing-wasm, ~1.1 MB) works offline at the door.
 					maximumFileSizeToCacheInBytes: 3 * 1024 * 1024,
