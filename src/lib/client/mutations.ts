@@ -96,6 +96,8 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 	},
 	'award.grant': {
 		async apply(db, args, context) {
+			if ((await db.badges.get(args.badgeId))?.archived)
+				throw new MutationRejected('closed', 'badge archived');
 			const existing = await db.awards.get([args.badgeId, args.personId]);
 			const incoming = {
 				awardedAt: mutationTime(context),

@@ -162,10 +162,11 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 	'award.grant': {
 		async apply(tx, args, context, version) {
 			const [badge] = await tx
-				.select({ id: badges.id })
+				.select({ archived: badges.archived })
 				.from(badges)
 				.where(eq(badges.id, args.badgeId));
 			if (!badge) throw new MutationRejected('not_found', 'badge');
+			if (badge.archived) throw new MutationRejected('closed', 'badge archived');
 			const personId = await activePersonId(tx, args.personId);
 			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
 			const where = awardKey({ badgeId: args.badgeId, personId });
