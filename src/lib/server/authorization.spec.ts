@@ -26,7 +26,8 @@ import {
 	personMerges,
 	registrations,
 	rejectedMutations,
-	sessions
+	sessions,
+	taxonomyTerms
 } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { registerPerson } from '$lib/server/events/registrations';
@@ -137,10 +138,6 @@ const minuteAgo = () => new Date(Date.now() - 60_000).toISOString();
  */
 /** Mutations whose appliers are being written (issue 6): their rows come with them. */
 const AWAITING_ROWS = new Set<MutationName>([
-	'contribution.edit',
-	'contribution.delete',
-	'contribution.verify',
-	'taxonomy.save',
 	'badge.save',
 	'award.revoke',
 	'nomination.create',
@@ -347,10 +344,60 @@ const MATRIX: { [Name in MutationName]: Case[] } = {
 			expect: [F, F, F, F, F, F, F, F, F, U]
 		}
 	],
-	'contribution.edit': [],
-	'contribution.delete': [],
-	'contribution.verify': [],
-	'taxonomy.save': [],
+	'contribution.edit': [
+		{
+			name: 'edit my own contribution',
+			setup: (tx, _world, actor) => addOwnContribution(tx, actor),
+			args: (_world, actor) => contributionEditArgs(ownContributionId(actor)),
+			//      mem vol org men mod adm cur evo dor anon
+			expect: [A, A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: "edit someone else's contribution",
+			args: (world) => contributionEditArgs(world.targetContributionId),
+			expect: [F, F, F, F, F, F, F, F, F, U]
+		}
+	],
+	'contribution.delete': [
+		{
+			name: 'delete my own contribution',
+			setup: (tx, _world, actor) => addOwnContribution(tx, actor),
+			args: (_world, actor) => ({ id: ownContributionId(actor) }),
+			expect: [A, A, A, A, A, A, A, A, A, U]
+		},
+		{
+			name: "delete someone else's contribution (admins moderate)",
+			args: (world) => ({ id: world.targetContributionId }),
+			expect: [F, F, F, F, F, A, F, F, F, U]
+		}
+	],
+	'contribution.verify': [
+		{
+			name: "verify someone else's contribution",
+			args: (world) => ({ id: world.targetContributionId, verified: true }),
+			expect: [F, F, A, A, F, A, F, F, F, U]
+		},
+		{
+			name: 'verify my own contribution',
+			setup: (tx, _world, actor) => addOwnContribution(tx, actor),
+			args: (_world, actor) => ({ id: ownContributionId(actor), verified: true }),
+			expect: [F, F, F, F, F, F, F, F, F, U]
+		}
+	],
+	'taxonomy.save': [
+		{
+			name: 'add an activity type to the taxonomy',
+			args: () => ({
+				kind: 'activity',
+				slug: 'recorded_podcast',
+				names: { en: 'Recorded a podcast' },
+				weight: 2,
+				archived: false,
+				position: 500
+			}),
+			expect: [F, F, F, F, F, A, F, F, F, U]
+		}
+	],
 	'badge.save': [],
 	'award.revoke': [],
 	'nomination.create': [],
@@ -460,6 +507,35 @@ async function register(tx: Transaction, eventId: string, personId: string) {
 		version: await nextVersion(tx)
 	});
 }
+
+/** A logged contribution of `actor`'s own, for the edit, delete and verify cells (one id each). */
+const ownContributionIds = new Map<string, string>();
+function ownContributionId(actor: Actor): string {
+	if (!ownContributionIds.has(actor.personId)) ownContributionIds.set(actor.personId, newId());
+	return ownContributionIds.get(actor.personId)!;
+}
+
+async function addOwnContribution(tx: Transaction, actor: Actor) {
+	await tx.insert(contributions).values({
+		id: ownContributionId(actor),
+		personId: actor.personId,
+		area: 'community',
+		activityType: 'other',
+		description: 'own-contribution',
+		happenedOn: '2024-05-01',
+		createdAt: new Date(),
+		version: await nextVersion(tx)
+	});
+}
+
+const contributionEditArgs = (id: string) => ({
+	id,
+	area: 'documentation',
+	activityType: 'wrote_docs',
+	description: 'Edited',
+	happenedOn: '2024-05-02',
+	link: null
+});
 
 /** `actor` admitted `personId` a minute ago from `deviceId` (the admission an undo takes back). */
 async function admitAt(
@@ -672,7 +748,8 @@ async function snapshot(tx: Database | Transaction, deviceId: string) {
 		deletions,
 		credentials,
 		sessions,
-		personMerges
+		personMerges,
+		taxonomyTerms
 	};
 	const state: Record<string, string[]> = {};
 	for (const [name, table] of Object.entries(tables)) {

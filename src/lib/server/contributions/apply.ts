@@ -1,26 +1,113 @@
 /**
  * The server side of the contribution and taxonomy mutations (edit, delete, verify a
- * contribution; an admin's taxonomy term).
+ * contribution; an admin's taxonomy term). The device mirrors these rules over what it holds
+ * (client/contribution-mutations.ts); here the stored rows decide.
  */
+import { and, eq } from 'drizzle-orm';
+import { mutationTime, writtenAt } from '$lib/domain/mutations';
+import { canVerifyContribution, contributionEditProblem } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
+import type { Transaction } from '$lib/server/db';
+import { contributions, taxonomyTerms } from '$lib/server/db/schema';
 import type { ServerMutation } from '$lib/server/sync/apply';
+import { recordDeletion } from '$lib/server/sync/deletions';
+import { readTaxonomy, requireLoggable } from './taxonomy';
 
 type ContributionMutationName =
 	'contribution.edit' | 'contribution.delete' | 'contribution.verify' | 'taxonomy.save';
 
-// Placeholders of the contract commit: replaced by the real appliers in the same issue.
-const pending = {
-	apply() {
-		return Promise.reject(new MutationRejected('unknown', 'not implemented yet'));
-	},
-	touch: () => Promise.resolve()
-};
+/** The stored contribution, locked for this mutation, as domain/permissions reads it. */
+async function lockedContribution(tx: Transaction, id: string) {
+	const [row] = await tx.select().from(contributions).where(eq(contributions.id, id)).for('update');
+	if (!row) throw new MutationRejected('not_found', 'contribution');
+	return {
+		...row,
+		createdAt: row.createdAt.toISOString(),
+		verifiedAt: row.verifiedAt?.toISOString() ?? null
+	};
+}
+
+/** A refused change to a contribution: its author's device gets the server's row back. */
+async function restampContribution(tx: Transaction, id: string, version: number): Promise<void> {
+	await tx.update(contributions).set({ version }).where(eq(contributions.id, id));
+}
 
 export const contributionMutations: {
 	[Name in ContributionMutationName]: ServerMutation<Name>;
 } = {
-	'contribution.edit': pending,
-	'contribution.delete': pending,
-	'contribution.verify': pending,
-	'taxonomy.save': pending
+	'contribution.edit': {
+		async apply(tx, args, context, version) {
+			const row = await lockedContribution(tx, args.id);
+			const problem = contributionEditProblem(context.actor, row, writtenAt(context), 'edit');
+			if (problem) throw new MutationRejected(problem);
+			if (args.area !== row.area || args.activityType !== row.activityType)
+				requireLoggable(await readTaxonomy(tx), args.area, args.activityType);
+			await tx
+				.update(contributions)
+				.set({
+					area: args.area,
+					activityType: args.activityType,
+					description: args.description,
+					happenedOn: args.happenedOn,
+					link: args.link,
+					eventId: args.eventId,
+					durationMinutes: args.durationMinutes,
+					location: args.location,
+					editedAt: new Date(mutationTime(context)),
+					version
+				})
+				.where(eq(contributions.id, args.id));
+			// HELPER D: call the automatic badge evaluation here once server/badges/evaluate.ts exists,
+			// e.g. await evaluateAwards(tx, row.personId, mutationTime(context), version);
+		},
+		touch: (tx, args, version) => restampContribution(tx, args.id, version)
+	},
+	'contribution.delete': {
+		async apply(tx, args, context, version) {
+			const row = await lockedContribution(tx, args.id);
+			const problem = contributionEditProblem(context.actor, row, writtenAt(context), 'delete');
+			if (problem) throw new MutationRejected(problem);
+			await tx.delete(contributions).where(eq(contributions.id, args.id));
+			await recordDeletion(tx, 'contributions', args.id, version);
+		},
+		touch: (tx, args, version) => restampContribution(tx, args.id, version)
+	},
+	'contribution.verify': {
+		async apply(tx, args, context, version) {
+			const row = await lockedContribution(tx, args.id);
+			if (!canVerifyContribution(context.actor, row)) throw new MutationRejected('forbidden');
+			const verified = args.verified
+				? {
+						verifiedBy: row.verifiedBy ?? context.actor.personId,
+						verifiedAt: row.verifiedAt ? new Date(row.verifiedAt) : new Date(mutationTime(context))
+					}
+				: { verifiedBy: null, verifiedAt: null };
+			await tx
+				.update(contributions)
+				.set({ ...verified, version })
+				.where(eq(contributions.id, args.id));
+		},
+		touch: (tx, args, version) => restampContribution(tx, args.id, version)
+	},
+	'taxonomy.save': {
+		async apply(tx, args, _context, version) {
+			const values = {
+				names: args.names,
+				weight: args.kind === 'activity' ? args.weight : null,
+				archived: args.archived,
+				position: args.position,
+				version
+			};
+			await tx
+				.insert(taxonomyTerms)
+				.values({ kind: args.kind, slug: args.slug, ...values })
+				.onConflictDoUpdate({ target: [taxonomyTerms.kind, taxonomyTerms.slug], set: values });
+		},
+		async touch(tx, args, version) {
+			await tx
+				.update(taxonomyTerms)
+				.set({ version })
+				.where(and(eq(taxonomyTerms.kind, args.kind), eq(taxonomyTerms.slug, args.slug)));
+		}
+	}
 };
