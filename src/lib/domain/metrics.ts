@@ -199,11 +199,15 @@ export function parseDashboardFilters(
 	let from: string;
 	let to: string;
 	if (period === 'custom') {
+		const invalidBefore = invalid;
+		invalid = false;
 		const rawFrom = field<string | null>(day, params.get('from'), null);
 		const rawTo = field<string | null>(day, params.get('to'), null);
 		to = weekStart(rawTo ?? today);
 		from = rawFrom ? weekStart(rawFrom) : addDays(to, -7 * (PERIOD_WEEKS['12w'] - 1));
-		if (to > thisWeek || from > to || daysBetween(from, to) / 7 >= MAX_PERIOD_WEEKS) {
+		const badDates = invalid;
+		invalid = invalidBefore;
+		if (badDates || to > thisWeek || from > to || daysBetween(from, to) / 7 >= MAX_PERIOD_WEEKS) {
 			invalid = true;
 			period = '12w';
 		}
