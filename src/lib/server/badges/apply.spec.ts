@@ -288,3 +288,31 @@ describe('nominations', () => {
 		).toBe('closed: badge archived');
 	});
 });
+
+describe('a new rule', () => {
+	it('is awarded at once to everyone already meeting it, by the rule', async () => {
+		const push = device(member);
+		expect(
+			await push('contribution.log', {
+				id: newId(),
+				area: 'localization',
+				activityType: 'translated',
+				description: 'Translated the home screen',
+				happenedOn: new Date().toISOString().slice(0, 10),
+				link: null
+			})
+		).toBeNull();
+		const args = badgeArgs({
+			rule: {
+				kind: 'contributions',
+				count: 1,
+				area: 'localization',
+				activityType: null,
+				withinDays: null
+			}
+		});
+		expect(await device(admin)('badge.save', args)).toBeNull();
+		const [award] = await awardOf(args.id, member.personId);
+		expect(award).toMatchObject({ source: 'rule', awardedBy: null });
+	});
+});

@@ -14,6 +14,7 @@ import { activePersonId } from '$lib/server/db/person-ids';
 import { awards, badges, nominations } from '$lib/server/db/schema';
 import { readTaxonomy } from '$lib/server/contributions/taxonomy';
 import type { ServerMutation } from '$lib/server/sync/apply';
+import { awardEveryoneMeeting } from './evaluate';
 
 type BadgeMutationName = 'badge.save' | 'award.revoke' | 'nomination.create' | 'nomination.decide';
 
@@ -79,11 +80,8 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 					.values({ ...args, createdAt: new Date(mutationTime(context)), version });
 			// A new or changed rule is owed at once to everyone who already meets it.
 			const ruleChanged = !existing || !sameRule(existing.rule ?? null, args.rule);
-			if (args.rule && !args.archived && ruleChanged) {
-				// AWARD-EVERYONE-MEETING: call site for helper D's server/badges/evaluate.ts:
-				// await awardEveryoneMeeting(tx, args.id, version, writtenAt(context));
-				void writtenAt;
-			}
+			if (args.rule && !args.archived && ruleChanged)
+				await awardEveryoneMeeting(tx, args.id, version, writtenAt(context));
 		},
 		async touch(tx, args, version) {
 			await tx.update(badges).set({ version }).where(eq(badges.id, args.id));
