@@ -15,8 +15,16 @@ import type { DatabaseHandle } from '$lib/server/db';
 import { awards, badges, contributions, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addEvent, addPerson } from '$lib/server/testing/fixtures';
-import { awardEveryoneMeeting, evaluateAwards, ruleToday } from './evaluate';
+import {
+	addEvent,
+	addPerson,
+	addRegistration,
+	checkInArgs,
+	clock,
+	logContribution
+} from '$lib/server/testing/fixtures';
+import { handlePush } from '$lib/server/sync/push';
+import { awardEveryoneMeeting, evaluateAwards, evaluateAwardsSafely, ruleToday } from './evaluate';
 
 let handle: DatabaseHandle;
 let organizer: Actor;
@@ -302,6 +310,88 @@ describe('awardEveryoneMeeting', () => {
 			.select()
 			.from(awards)
 			.where(and(eq(awards.badgeId, badge), eq(awards.personId, person)));
+		expect(rows).toHaveLength(1);
+	});
+});
+
+describe('when it runs', () => {
+	async function awardOf(badgeId: string, personId: string) {
+		const [row] = await handle.db
+			.select()
+			.from(awards)
+			.where(and(eq(awards.badgeId, badgeId), eq(awards.personId, personId)));
+		return row;
+	}
+
+	it('awards after contributions pushed one by one and in a batch, in their version', async () => {
+		const first = await addRuleBadge(contributionsRule(1));
+		const three = await addRuleBadge(contributionsRule(3));
+		const author = await addPerson(handle.db);
+		const deviceId = newId();
+		const single = await handlePush(handle.db, author, {
+			deviceId,
+			mutations: [logContribution(1)]
+		});
+		expect(single).toMatchObject({ applied: 1, rejected: 0 });
+		expect(await awardOf(first, author.personId)).toMatchObject({ source: 'rule' });
+		expect(await awardOf(three, author.personId)).toBeUndefined();
+		const batch = await handlePush(handle.db, author, {
+			deviceId,
+			mutations: [logContribution(2), logContribution(3)]
+		});
+		expect(batch).toMatchObject({ applied: 2, rejected: 0 });
+		const award = await awardOf(three, author.personId);
+		const [latest] = await handle.db
+			.select({ version: contributions.version })
+			.from(contributions)
+			.where(eq(contributions.personId, author.personId))
+			.orderBy(contributions.version)
+			.limit(1)
+			.offset(2);
+		expect(award).toMatchObject({ source: 'rule', awardedBy: null, version: latest.version });
+	});
+
+	it("awards after a check-in's attended contribution", async () => {
+		const badge = await addRuleBadge({ kind: 'events_attended', count: 1, withinDays: 30 });
+		const attendee = await addPerson(handle.db);
+		const eventId = await addEvent(handle.db, [organizer.personId]);
+		await addRegistration(handle.db, eventId, attendee.personId);
+		const pushed = await handlePush(handle.db, organizer, {
+			deviceId: newId(),
+			mutations: [
+				{
+					mutationId: 1,
+					name: 'checkin.record',
+					args: checkInArgs(eventId, attendee.personId),
+					hlc: clock()
+				}
+			]
+		});
+		expect(pushed).toMatchObject({ applied: 1, rejected: 0 });
+		expect(await awardOf(badge, attendee.personId)).toMatchObject({ source: 'rule' });
+	});
+
+	it('never lets a failed evaluation undo the write that asked for it', async () => {
+		const person = await personWith([]);
+		await handle.db.transaction(async (tx) => {
+			const version = await nextVersion(tx);
+			expect(await evaluateAwardsSafely(tx, 'not a uuid', version, AT)).toEqual([]);
+			// The transaction is still usable.
+			await tx.insert(contributions).values({
+				id: newId(),
+				personId: person,
+				area: 'localization',
+				activityType: 'translated',
+				description: 'Kept',
+				happenedOn: TODAY,
+				createdAt: new Date(AT),
+				version
+			});
+		});
+		const rows = await handle.db
+			.select()
+			.from(contributions)
+			.where(eq(contributions.personId, person));
 		expect(rows).toHaveLength(1);
 	});
 });

@@ -6,6 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import { newId } from '$lib/domain/ids';
 import type { Transaction } from '$lib/server/db';
+import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
 import { contributions } from '$lib/server/db/schema';
 import { recordDeletions } from '$lib/server/sync/deletions';
 
@@ -65,6 +66,8 @@ export async function recordAttendance(
 		mutationId: null,
 		version
 	});
+	// Automatic badges (events attended, streaks), as of the check-in.
+	await evaluateAwardsSafely(tx, personId, version, at.getTime());
 }
 
 /** Take back `personId`'s attendance of the event (the check-in was undone). */

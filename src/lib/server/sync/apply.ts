@@ -22,6 +22,7 @@ import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
 import { activePersonId } from '$lib/server/db/person-ids';
 import { badgeMutations } from '$lib/server/badges/apply';
+import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
 import { contributionMutations } from '$lib/server/contributions/apply';
 import { readTaxonomy, requireLoggable } from '$lib/server/contributions/taxonomy';
 import { eventMutations } from '$lib/server/events/apply';
@@ -105,6 +106,16 @@ async function insertContributions(
 		.onConflictDoNothing({ target: contributions.id })
 		.returning({ id: contributions.id, mutationId: contributions.mutationId });
 	const won = new Set(inserted.map((row) => `${row.id}/${row.mutationId}`));
+	// Automatic badges: once per author, as of their latest contribution's mutation time.
+	const latestByPerson = new Map<string, number>();
+	for (const { args, context } of loggable)
+		if (won.has(`${args.id}/${context.mutationId}`)) {
+			const person = context.actor.personId;
+			const at = Date.parse(mutationTime(context));
+			latestByPerson.set(person, Math.max(at, latestByPerson.get(person) ?? at));
+		}
+	for (const [personId, at] of latestByPerson)
+		await evaluateAwardsSafely(tx, personId, version, at);
 	return items.map(
 		({ args, context }, index) =>
 			outcomes[index] ??
