@@ -8,12 +8,12 @@ import {
 	DEFAULT_PRIVACY,
 	MAX_TAG_LENGTH,
 	MAX_TAGS,
-	PRIVACY_FIELDS,
+	PRIVACY_KEYS,
 	PROFILE_FIELDS,
 	tag as tagSchema,
 	type Person,
 	type Privacy,
-	type PrivacyField,
+	type PrivacyKey,
 	type PrivacyLevel,
 	type ProfileField
 } from '$lib/domain/entities';
@@ -52,7 +52,7 @@ export interface ProfileFields {
  * privacy level.
  */
 export type ErrorKey =
-	ProfileField | `links.${string}.label` | `links.${string}.url` | `privacy.${PrivacyField}`;
+	ProfileField | `links.${string}.label` | `links.${string}.url` | `privacy.${PrivacyKey}`;
 export type FieldErrors = Partial<Record<ErrorKey, string>>;
 
 export type Outcome =
@@ -91,7 +91,7 @@ export function privacyOf(person: Pick<Person, 'privacy'>): Privacy {
 }
 
 /** The levels a field may have: the display name is never private. */
-export function levelsFor(field: PrivacyField): PrivacyLevel[] {
+export function levelsFor(field: PrivacyKey): PrivacyLevel[] {
 	return field === 'displayName' ? ['community', 'public'] : ['private', 'community', 'public'];
 }
 
@@ -148,7 +148,7 @@ export function toChanges(person: Person, fields: ProfileFields): Outcome {
 	}
 	const before = privacyOf(person);
 	const privacy: Partial<Privacy> = {};
-	for (const field of PRIVACY_FIELDS)
+	for (const field of PRIVACY_KEYS)
 		if (fields.privacy[field] !== before[field]) privacy[field] = fields.privacy[field];
 	if (Object.keys(privacy).length > 0) changes.privacy = privacy;
 	if (Object.keys(changes).length === 0) return { ok: true, changes: null };
@@ -160,7 +160,7 @@ function errorsOf(issues: z.core.$ZodIssue[], keptRows: LinkRow[]): FieldErrors 
 	for (const issue of issues) {
 		const [field, index, part] = issue.path;
 		let key: ErrorKey;
-		if (field === 'privacy') key = `privacy.${String(index) as PrivacyField}`;
+		if (field === 'privacy') key = `privacy.${String(index) as PrivacyKey}`;
 		else if (field === 'links' && typeof index === 'number' && (part === 'label' || part === 'url'))
 			key = `links.${keptRows[index]!.key}.${part}`;
 		else if (typeof field === 'string' && (PROFILE_FIELDS as readonly string[]).includes(field))

@@ -12,7 +12,7 @@
  *   logical clock.
  */
 import {
-	PRIVACY_FIELDS,
+	PRIVACY_KEYS,
 	PROFILE_FIELDS,
 	type Award,
 	type Admission,
@@ -127,7 +127,7 @@ export function mergeProfile(
 		changes[field] = patch[field];
 		clocks[field] = hlc;
 	}
-	for (const field of PRIVACY_FIELDS) {
+	for (const field of PRIVACY_KEYS) {
 		const level = patch.privacy?.[field];
 		const key = `privacy.${field}` as const;
 		if (level === undefined || !newer(key)) continue;

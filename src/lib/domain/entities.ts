@@ -56,7 +56,13 @@ export type ProfileField = (typeof PROFILE_FIELDS)[number];
 /** Fields with a privacy level: every profile field, and the email address. */
 export const PRIVACY_FIELDS = [...PROFILE_FIELDS, 'email'] as const;
 export type PrivacyField = (typeof PRIVACY_FIELDS)[number];
-export type Privacy = Record<PrivacyField, PrivacyLevel>;
+/**
+ * Every privacy level a person sets: one per field, and `journey` (who sees their
+ * contributions, events attended and badges), which has no value on the person row.
+ */
+export const PRIVACY_KEYS = [...PRIVACY_FIELDS, 'journey'] as const;
+export type PrivacyKey = (typeof PRIVACY_KEYS)[number];
+export type Privacy = Record<PrivacyKey, PrivacyLevel>;
 
 /**
  * What a new profile shows: everything to signed-in members except the email address.
@@ -76,13 +82,14 @@ export const DEFAULT_PRIVACY: Privacy = {
 	interests: 'community',
 	links: 'community',
 	areas: 'community',
-	email: 'private'
+	email: 'private',
+	journey: 'community'
 };
 
 /** Every clocked key of a profile: the fields, and each field's privacy level (`privacy.city`). */
 export const CLOCKED_KEYS = [
 	...PROFILE_FIELDS,
-	...PRIVACY_FIELDS.map((field) => `privacy.${field}` as const)
+	...PRIVACY_KEYS.map((field) => `privacy.${field}` as const)
 ] as const;
 export type ClockedKey = (typeof CLOCKED_KEYS)[number];
 
@@ -138,8 +145,8 @@ export type ProfileLink = z.infer<typeof profileLinkSchema>;
 
 export const privacySchema = z
 	.object(
-		Object.fromEntries(PRIVACY_FIELDS.map((field) => [field, z.enum(PRIVACY_LEVELS)])) as {
-			[Field in PrivacyField]: z.ZodEnum<{ [Level in PrivacyLevel]: Level }>;
+		Object.fromEntries(PRIVACY_KEYS.map((field) => [field, z.enum(PRIVACY_LEVELS)])) as {
+			[Field in PrivacyKey]: z.ZodEnum<{ [Level in PrivacyLevel]: Level }>;
 		}
 	)
 	.refine((privacy) => privacy.displayName !== 'private', {

@@ -144,3 +144,10 @@ export function journeyOf({
 		timeline
 	};
 }
+
+/** The answer of GET /api/people/:id/journey. */
+export interface JourneyResponse {
+	/** The person it is about (a merged id answers for the person who survived). */
+	personId: string;
+	journey: Journey;
+}

@@ -20,7 +20,7 @@ import {
 	MAX_EMAIL_LENGTH,
 	groupSchema,
 	personSchema,
-	PRIVACY_FIELDS,
+	PRIVACY_KEYS,
 	PRIVACY_LEVELS,
 	PROFILE_FIELDS,
 	ROLES,
@@ -113,7 +113,7 @@ export const profileChanges = z
 	.object({
 		...profileFieldSchemas,
 		privacy: z
-			.partialRecord(z.enum(PRIVACY_FIELDS), z.enum(PRIVACY_LEVELS))
+			.partialRecord(z.enum(PRIVACY_KEYS), z.enum(PRIVACY_LEVELS))
 			.refine((privacy) => privacy.displayName !== 'private', {
 				message: 'the display name cannot be private',
 				path: ['displayName']

@@ -4,7 +4,13 @@
  * for "how others see my profile". A field the audience may not see is emptied, never sent.
  */
 import type { Actor } from './actor';
-import { PRIVACY_FIELDS, type Person, type PrivacyField, type PrivacyLevel } from './entities';
+import {
+	DEFAULT_PRIVACY,
+	PRIVACY_FIELDS,
+	type Person,
+	type PrivacyField,
+	type PrivacyLevel
+} from './entities';
 
 /** Who is looking: the person themself, a signed-in member, or anyone on the web. */
 export const AUDIENCES = ['self', 'community', 'public'] as const;
@@ -74,4 +80,12 @@ export function viewOf(person: Person, audience: Audience): Person | null {
 /** The fields `audience` may not see (for "how others see my profile"). */
 export function hiddenFields(person: Pick<Person, 'privacy'>, audience: Audience): PrivacyField[] {
 	return PRIVACY_FIELDS.filter((field) => !maySee(person.privacy[field], audience));
+}
+
+/**
+ * May this audience see the person's journey (contributions, events attended, badges)?
+ * A level stored before `journey` existed takes the default.
+ */
+export function maySeeJourney(person: Pick<Person, 'privacy'>, audience: Audience): boolean {
+	return maySee(person.privacy.journey ?? DEFAULT_PRIVACY.journey, audience);
 }

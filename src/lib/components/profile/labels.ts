@@ -1,8 +1,8 @@
 /** Translated names of profile fields, privacy levels and roles, complete by type. */
-import type { PrivacyField, PrivacyLevel, Role } from '$lib/domain/entities';
+import type { PrivacyKey, PrivacyLevel, Role } from '$lib/domain/entities';
 import { m } from '$lib/paraglide/messages';
 
-export const fieldLabels: Record<PrivacyField, () => string> = {
+export const fieldLabels: Record<PrivacyKey, () => string> = {
 	displayName: m.profile_field_display_name,
 	pronouns: m.profile_field_pronouns,
 	bio: m.profile_field_bio,
@@ -15,7 +15,8 @@ export const fieldLabels: Record<PrivacyField, () => string> = {
 	interests: m.profile_field_interests,
 	links: m.profile_field_links,
 	areas: m.profile_field_areas,
-	email: m.profile_field_email
+	email: m.profile_field_email,
+	journey: m.profile_field_journey
 };
 
 export const privacyLabels: Record<PrivacyLevel, () => string> = {

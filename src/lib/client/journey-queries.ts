@@ -1,0 +1,67 @@
+/**
+ * My journey from the device's own database (offline), and someone else's journey from the
+ * server (online only: the device holds no one else's contributions). Screens call these
+ * through LiveQuery and the small loader below; they never touch Dexie or fetch themselves.
+ */
+import { journeyOf, type Journey, type JourneyResponse } from '$lib/domain/journey';
+import { getLocale } from '$lib/paraglide/runtime';
+import type { GatherDatabase } from './db';
+import { localToday } from './format';
+
+/** The person's own journey as this device knows it, on this device's calendar. */
+export async function myJourney(
+	db: GatherDatabase,
+	personId: string,
+	today = localToday()
+): Promise<Journey> {
+	const [contributions, awards, taxonomy] = await Promise.all([
+		db.contributions
+			.where('[personId+happenedOn]')
+			.between([personId, ''], [personId, '\uffff'])
+			.toArray(),
+		db.awards.where('personId').equals(personId).toArray(),
+		db.taxonomy()
+	]);
+	const badgeIds = [...new Set(awards.map((award) => award.badgeId))];
+	const badges = (await db.badges.bulkGet(badgeIds)).filter((badge) => badge !== undefined);
+	return journeyOf({ contributions, awards, badges, taxonomy, today });
+}
+
+/** Why someone else's journey is not shown: offline (or the server unreachable), or hidden. */
+export type JourneyFailure = 'offline' | 'hidden';
+
+export type OthersJourney = { ok: true; journey: Journey } | { ok: false; failure: JourneyFailure };
+
+/** Someone else's journey, when their privacy lets me see it. */
+export async function fetchJourney(
+	personId: string,
+	today = localToday(),
+	fetcher: typeof fetch = fetch
+): Promise<OthersJourney> {
+	let response: Response;
+	try {
+		response = await fetcher(`/api/people/${encodeURIComponent(personId)}/journey?today=${today}`, {
+			credentials: 'same-origin',
+			headers: { accept: 'application/json' }
+		});
+	} catch {
+		return { ok: false, failure: 'offline' };
+	}
+	if (response.status === 404 || response.status === 400) return { ok: false, failure: 'hidden' };
+	if (!response.ok) return { ok: false, failure: 'offline' };
+	const body = (await response.json().catch(() => null)) as JourneyResponse | null;
+	if (!body?.journey) return { ok: false, failure: 'offline' };
+	return { ok: true, journey: body.journey };
+}
+
+/** A month (YYYY-MM) as the reader's locale names it, short ("Nov") or with the year. */
+export function formatMonth(month: string, style: 'short' | 'long' = 'long'): string {
+	const [year, index] = month.split('-').map(Number);
+	const date = new Date(Date.UTC(year, index - 1, 1));
+	return new Intl.DateTimeFormat(
+		getLocale(),
+		style === 'short'
+			? { month: 'short', timeZone: 'UTC' }
+			: { month: 'long', year: 'numeric', timeZone: 'UTC' }
+	).format(date);
+}
