@@ -2,6 +2,7 @@
  * The demo community seeded into an empty database, so `npm run dev` opens on a living app.
  * Plain data only; seed.ts turns it into rows with ids, dates and versions.
  */
+import type { BadgeRule } from '$lib/domain/badge-rules';
 import type { Role } from '$lib/domain/entities';
 import type { ActivityType, Area } from '$lib/domain/taxonomy';
 
@@ -58,7 +59,7 @@ export const SEED_CONTRIBUTIONS: SeedContribution[] = [
 	[4, 'events', 'other', 'Set up the projector and Wi-Fi at the onboarding night.', null, 24, true],
 	[5, 'localization', 'translated', 'Translated the onboarding emails into Arabic.', null, 77],
 	[5, 'localization', 'translated', 'Finished the French translation of the privacy notice.', null, 45],
-	[5, 'localization', 'reviewed', 'Reviewed Darija terminology with three other translators.', null, 19],
+	[5, 'localization', 'reviewed', 'Reviewed Darija terminology with three other translators.', null, 17],
 	[5, 'localization', 'translated', 'Translated 240 strings of the mobile app into Arabic.', null, 3],
 	[6, 'testing', 'tested', 'Reported a layout bug on a news site in the web compatibility tracker.', 'https://webcompat.example.org/issues/4821', 31],
 	[6, 'testing', 'tested', 'Tested the new tab page with a screen reader.', null, 8],
@@ -77,49 +78,123 @@ export const SEED_CONTRIBUTIONS: SeedContribution[] = [
 	[11, 'education', 'gave_talk', 'Talk at a student club: how open source communities work.', null, 42],
 	[11, 'education', 'mentored', 'Mentored the club\u2019s first three contributors.', null, 20],
 	[11, 'community', 'organized_event', 'Organised a virtual meetup for Turkish-speaking volunteers.', null, 2],
-	[6, 'documentation', 'wrote_docs', 'Fixed broken links in the testing guide.', null, 1]
+	[6, 'documentation', 'wrote_docs', 'Fixed broken links in the testing guide.', null, 1],
+	[5, 'localization', 'reviewed', 'Proofread the Arabic release notes before they went out.', null, 10],
+	[5, 'localization', 'translated', 'Translated the event check-in screens into French.', null, 24],
+	[7, 'localization', 'translated', 'Translated the new sign-in screens into Vietnamese.', null, 12],
+	[7, 'localization', 'reviewed', 'Reviewed the Vietnamese glossary with two new translators.', null, 15],
+	[7, 'localization', 'translated', 'Translated the badge names and criteria into Vietnamese.', null, 33],
+	[7, 'localization', 'reviewed', 'Checked 90 Vietnamese strings for consistent terminology.', null, 38],
+	[7, 'localization', 'translated', 'Translated the privacy notice into Vietnamese.', null, 47],
+	[7, 'localization', 'translated', 'Translated the event emails into Vietnamese.', null, 64],
+	[7, 'localization', 'reviewed', 'Reviewed the Vietnamese app store listing.', null, 70]
 ];
 
-export const SEED_BADGES = [
+/**
+ * Badge classes: the ones with a rule are awarded by the server itself (seed.ts runs the
+ * same awardEveryoneMeeting as saving a rule does); the others by people, or by nomination.
+ */
+export const SEED_BADGES: {
+	slug: string;
+	name: string;
+	description: string;
+	criteria: string;
+	rule: BadgeRule | null;
+}[] = [
 	{
 		slug: 'first-contribution',
 		name: 'First Steps',
 		description: 'Welcome aboard! Every community is built one first contribution at a time.',
-		criteria: 'Log your first contribution of any kind.'
+		criteria: 'Log your first contribution of any kind: a translation, a test, an answer, a talk.',
+		rule: { kind: 'contributions', count: 1, area: null, activityType: null, withinDays: null }
 	},
 	{
 		slug: 'event-regular',
 		name: 'Event Regular',
 		description: 'Shows up, helps out, brings friends.',
-		criteria: 'Check in at three or more community events within twelve months.'
+		criteria: 'Check in at three different community events within twelve months.',
+		rule: { kind: 'events_attended', count: 3, withinDays: 365 }
 	},
 	{
-		slug: 'translator',
-		name: 'Translator',
-		description: 'Makes the project speak one more language.',
-		criteria: 'Log ten or more translation or review contributions in the localization area.'
+		slug: 'localizer',
+		name: 'Localizer',
+		description: 'Makes the project speak one more language, week after week.',
+		criteria: 'Log ten contributions in the localization area within ninety days.',
+		rule: {
+			kind: 'contributions',
+			count: 10,
+			area: 'localization',
+			activityType: null,
+			withinDays: 90
+		}
 	},
 	{
 		slug: 'mentor',
 		name: 'Mentor',
 		description: 'Helps newcomers find their way.',
-		criteria: 'Mentor at least three people through their first contribution.'
+		criteria: 'Mentor someone through their first steps, and log it as mentoring.',
+		rule: {
+			kind: 'contributions',
+			count: 1,
+			area: null,
+			activityType: 'mentored',
+			withinDays: null
+		}
+	},
+	{
+		slug: 'on-a-roll',
+		name: 'On a Roll',
+		description: 'Something done every week, a month in a row.',
+		criteria: 'Contribute or attend an event in four weeks in a row.',
+		rule: { kind: 'streak', weeks: 4 }
+	},
+	{
+		slug: 'translator',
+		name: 'Translator',
+		description: 'Trusted with the words people read in their own language.',
+		criteria: 'Awarded by a localization organizer for translations of lasting quality.',
+		rule: null
+	},
+	{
+		slug: 'helping-hand',
+		name: 'Helping Hand',
+		description: 'Goes out of their way so others get unstuck.',
+		criteria: 'Awarded by an organizer or mentor, often on a nomination, for help beyond the call.',
+		rule: null
 	}
-] as const;
+];
 
-export type SeedBadgeSlug = (typeof SEED_BADGES)[number]['slug'];
-
-/** [badge, person index, awarded by (person index) or null for automatic, evidence]. */
-export const SEED_AWARDS: [SeedBadgeSlug, number, number | null, string | null][] = [
-	['first-contribution', 4, null, null],
-	['first-contribution', 6, null, null],
-	['first-contribution', 8, null, null],
-	['first-contribution', 10, null, null],
+/** [badge slug, person index, awarded by (person index), evidence]: given by people. */
+export const SEED_AWARDS: [string, number, number, string][] = [
 	['translator', 5, 1, 'Arabic and French translations of the onboarding flow.'],
 	['translator', 7, 1, 'Leads the Vietnamese team; 400+ strings this quarter.'],
-	['mentor', 2, 0, 'Onboarding nights in Tokyo.'],
 	['mentor', 3, 0, 'Weekly office hours for newcomers.'],
-	['event-regular', 4, 2, 'Five meetups in Recife and Tokyo this year.']
+	['event-regular', 4, 2, 'Five meetups in Recife and Tokyo this year.'],
+	[
+		'helping-hand',
+		2,
+		0,
+		'Stayed two hours after the onboarding night to fix everyone\u2019s setup.'
+	]
+];
+
+/** [badge slug, person index, nominated by (person index), reason]: waiting for a decision. */
+export const SEED_NOMINATIONS: [string, number, number, string][] = [
+	[
+		'helping-hand',
+		9,
+		4,
+		'Answers the support forum before breakfast every day, and wrote the canned answers we all use.'
+	]
+];
+
+/** [contribution number (1-based, in SEED_CONTRIBUTIONS), verified by (person index)]. */
+export const SEED_VERIFICATIONS: [number, number][] = [
+	[20, 1],
+	[22, 1],
+	[23, 2],
+	[15, 2],
+	[37, 3]
 ];
 
 /** Per seeded person (same order): [languages, skills, interests, timezone, areas]. */

@@ -8,14 +8,18 @@ import type { Database } from './create';
 import * as schema from './schema';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { ticketSigner, type TicketSigner } from '$lib/server/events/keys';
+import { awardEveryoneMeeting } from '$lib/server/badges/evaluate';
+import { dateIn } from '$lib/server/events/attendance';
 import {
 	SEED_AWARDS,
 	SEED_BADGES,
 	SEED_CONTRIBUTIONS,
 	SEED_GROUPS,
 	SEED_MEMBERSHIPS,
+	SEED_NOMINATIONS,
 	SEED_PEOPLE,
-	SEED_PROFILES
+	SEED_PROFILES,
+	SEED_VERIFICATIONS
 } from './seed-data';
 import { nextVersion } from './versions';
 
@@ -173,33 +177,38 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 			}))
 		);
 
-		// Everyone but the last registrant came to the past event.
+		// Everyone but the last registrant came to the past event: their check-ins, and the
+		// `attended` contribution each one makes (as events/attendance.ts records it).
+		const checkedIn = past.slice(0, -1).map((index, n) => ({
+			personId: personId(index),
+			checkedInAt: new Date(dayAt(now, -24, 9).getTime() + (n * 4 + 2) * 60_000)
+		}));
 		await tx.insert(schema.checkIns).values(
-			past.slice(0, -1).map((index, n) => {
-				const checkedInAt = new Date(dayAt(now, -24, 9).getTime() + (n * 4 + 2) * 60_000);
-				return {
-					eventId: SEED_PAST_EVENT_ID,
-					personId: personId(index),
-					checkedInAt,
-					recordedBy: personId(2),
-					admissions: [
-						{
-							deviceId: SEED_DOOR_DEVICE_ID,
-							deviceName: 'Door',
-							recordedBy: personId(2),
-							at: checkedInAt.toISOString(),
-							method: 'scan' as const
-						}
-					],
-					version
-				};
-			})
+			checkedIn.map(({ personId: attendee, checkedInAt }) => ({
+				eventId: SEED_PAST_EVENT_ID,
+				personId: attendee,
+				checkedInAt,
+				recordedBy: personId(2),
+				admissions: [
+					{
+						deviceId: SEED_DOOR_DEVICE_ID,
+						deviceName: 'Door',
+						recordedBy: personId(2),
+						at: checkedInAt.toISOString(),
+						method: 'scan' as const
+					}
+				],
+				version
+			}))
 		);
 
-		await tx.insert(schema.contributions).values(
-			SEED_CONTRIBUTIONS.map(
+		const verifiedBy = new Map(SEED_VERIFICATIONS);
+		await tx.insert(schema.contributions).values([
+			...SEED_CONTRIBUTIONS.map(
 				([index, area, activityType, description, link, daysAgo, atPastEvent], n) => {
 					const happened = dayAt(now, -daysAgo, 0);
+					const createdAt = new Date(happened.getTime() + (18 + (n % 5)) * 3600 * 1000);
+					const verifier = verifiedBy.get(n + 1);
 					return {
 						id: seedId(4, n + 1),
 						personId: personId(index),
@@ -209,12 +218,26 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 						happenedOn: happened.toISOString().slice(0, 10),
 						link,
 						eventId: atPastEvent ? SEED_PAST_EVENT_ID : null,
-						createdAt: new Date(happened.getTime() + (18 + (n % 5)) * 3600 * 1000),
+						createdAt,
+						verifiedBy: verifier === undefined ? null : personId(verifier),
+						verifiedAt: verifier === undefined ? null : new Date(createdAt.getTime() + 2 * DAY),
 						version
 					};
 				}
-			)
-		);
+			),
+			...checkedIn.map(({ personId: attendee, checkedInAt }, n) => ({
+				id: seedId(4, 1000 + n),
+				personId: attendee,
+				area: 'education',
+				activityType: 'attended',
+				description: 'Open Source Onboarding Night Tokyo',
+				happenedOn: dateIn('Asia/Tokyo', checkedInAt),
+				link: null,
+				eventId: SEED_PAST_EVENT_ID,
+				createdAt: checkedInAt,
+				version
+			}))
+		]);
 
 		await tx
 			.insert(schema.badges)
@@ -222,14 +245,31 @@ export async function seedDatabase(db: Database, now = new Date()): Promise<bool
 
 		await tx.insert(schema.awards).values(
 			SEED_AWARDS.map(([slug, index, awardedBy, evidence], n) => ({
+				id: seedId(7, n + 1),
 				badgeId: badgeId(slug),
 				personId: personId(index),
 				awardedAt: dayAt(now, -60 + n * 6, 12),
-				awardedBy: awardedBy === null ? null : personId(awardedBy),
+				awardedBy: personId(awardedBy),
+				source: 'manual' as const,
 				evidence,
 				version
 			}))
 		);
+		await tx.insert(schema.nominations).values(
+			SEED_NOMINATIONS.map(([slug, index, nominatedBy, reason], n) => ({
+				id: seedId(8, n + 1),
+				badgeId: badgeId(slug),
+				personId: personId(index),
+				nominatedBy: personId(nominatedBy),
+				reason,
+				status: 'pending' as const,
+				createdAt: dayAt(now, -3 + n, 15),
+				version
+			}))
+		);
+		// The rule badges go to whoever already meets them, exactly as when an admin saves a rule.
+		for (const badge of SEED_BADGES)
+			if (badge.rule) await awardEveryoneMeeting(tx, badgeId(badge.slug), version, now.getTime());
 
 		await tx.insert(schema.groups).values(
 			SEED_GROUPS.map(([slug, kind, name, policy, area, country, description], n) => ({
