@@ -572,3 +572,109 @@ export const personMerges = pgTable(
 	},
 	(table) => [index('person_merges_created_idx').on(table.createdAt)]
 );
+
+// ————— Community metrics' rollups (server/metrics/queries.ts) —————
+// Kept by the triggers of drizzle/0008_metrics_triggers.sql on contributions, check-ins,
+// registrations, events, people, memberships and taxonomy_terms; never synced, never written by
+// the app. `area` is an area slug or '*' (every area); `country` an ISO code or '*' (every
+// person); `group_id` a group or METRIC_ALL_GROUPS (every person). Attended contributions are
+// not contributions here (attendance is counted from check-ins).
+
+/** Per person, area (and '*') and week (its Monday): contributions and their weighted points. */
+export const metricPersonWeeks = pgTable(
+	'metric_person_weeks',
+	{
+		personId: uuid('person_id').notNull(),
+		area: text('area').notNull(),
+		week: date('week', { mode: 'string' }).notNull(),
+		contributions: integer('contributions').notNull(),
+		points: integer('points').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.personId, table.area, table.week] })]
+);
+
+/** Per person, area (and '*') and month (its first day): contributions. */
+export const metricPersonMonths = pgTable(
+	'metric_person_months',
+	{
+		personId: uuid('person_id').notNull(),
+		area: text('area').notNull(),
+		month: date('month', { mode: 'string' }).notNull(),
+		contributions: integer('contributions').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.personId, table.area, table.month] })]
+);
+
+/** Per person, event area (and '*') and day (in the event's time zone): check-ins. */
+export const metricPersonCheckIns = pgTable(
+	'metric_person_check_ins',
+	{
+		personId: uuid('person_id').notNull(),
+		area: text('area').notNull(),
+		day: date('day', { mode: 'string' }).notNull(),
+		checkIns: integer('check_ins').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.personId, table.area, table.day] })]
+);
+
+/** Per person and area (and '*'): the first check-in, and whether a contribution followed within 90 days. */
+export const metricPersonState = pgTable(
+	'metric_person_state',
+	{
+		personId: uuid('person_id').notNull(),
+		area: text('area').notNull(),
+		firstCheckIn: date('first_check_in', { mode: 'string' }).notNull(),
+		converted: boolean('converted').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.personId, table.area] })]
+);
+
+/**
+ * People counted per filter and day, by kind (METRIC_KINDS in server/metrics/queries.ts): for
+ * weekly kinds `day` is a Monday; first check-ins and conversions are by day.
+ */
+export const metricCounts = pgTable(
+	'metric_counts',
+	{
+		area: text('area').notNull(),
+		country: text('country').notNull(),
+		groupId: uuid('group_id').notNull(),
+		kind: integer('kind').notNull(),
+		day: date('day', { mode: 'string' }).notNull(),
+		value: integer('value').notNull()
+	},
+	(table) => [
+		primaryKey({ columns: [table.area, table.country, table.groupId, table.kind, table.day] })
+	]
+);
+
+/** Retention: people whose first contribution is in `cohort` (a month) who contributed in `month`. */
+export const metricCohorts = pgTable(
+	'metric_cohorts',
+	{
+		area: text('area').notNull(),
+		country: text('country').notNull(),
+		groupId: uuid('group_id').notNull(),
+		cohort: date('cohort', { mode: 'string' }).notNull(),
+		month: date('month', { mode: 'string' }).notNull(),
+		people: integer('people').notNull()
+	},
+	(table) => [
+		primaryKey({
+			columns: [table.area, table.country, table.groupId, table.cohort, table.month]
+		})
+	]
+);
+
+/** Per event and filter: registrations (status registered) and check-ins. */
+export const metricEventPeople = pgTable(
+	'metric_event_people',
+	{
+		eventId: uuid('event_id').notNull(),
+		country: text('country').notNull(),
+		groupId: uuid('group_id').notNull(),
+		registrations: integer('registrations').notNull(),
+		checkIns: integer('check_ins').notNull()
+	},
+	(table) => [primaryKey({ columns: [table.eventId, table.country, table.groupId] })]
+);
