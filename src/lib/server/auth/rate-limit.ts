@@ -30,7 +30,9 @@ export const RATE_RULES = {
 	emailLinkPerAccount: { limit: 3, windowSeconds: 15 * MINUTE },
 	/** Registering on an event's public page (it makes people, sends nothing). */
 	eventRegistrationPerIp: { limit: 20, windowSeconds: 15 * MINUTE },
-	eventRegistrationPerEmail: { limit: 5, windowSeconds: 15 * MINUTE }
+	eventRegistrationPerEmail: { limit: 5, windowSeconds: 15 * MINUTE },
+	/** Checking an Open Badges credential on /verify (each check reads the database). */
+	credentialVerificationPerIp: { limit: 60, windowSeconds: 15 * MINUTE }
 } as const satisfies Record<string, RateRule>;
 
 /** Windows are swept once they are this old: longer than any rule's window. */
@@ -116,5 +118,8 @@ export const limitedAttempts = {
 		...(email
 			? [{ key: `event-register:email:${email}`, rule: RATE_RULES.eventRegistrationPerEmail }]
 			: [])
+	],
+	credentialVerification: (ip: string): Attempt[] => [
+		{ key: `verify-credential:ip:${ip}`, rule: RATE_RULES.credentialVerificationPerIp }
 	]
 };
