@@ -122,7 +122,7 @@ describe('badge.save', () => {
 
 	it('refuses a rule naming an unknown area or the attended activity', async () => {
 		const push = device(admin);
-		const rule = { kind: 'contributions', count: 1, activityType: null, withinDays: null };
+		const rule = { kind: 'contributions' as const, count: 1, activityType: null, withinDays: null };
 		expect(await push('badge.save', badgeArgs({ rule: { ...rule, area: 'astrology' } }))).toBe(
 			'invalid: unknown_area'
 		);

@@ -9,7 +9,7 @@ import { createTestDatabase } from '$lib/server/testing/database';
 import { addBadge, addPerson, addPersonWithProfile } from '$lib/server/testing/fixtures';
 import { callRoute, localsOf, serveEndpointsFrom } from '$lib/server/testing/routes';
 import { GET } from '../../../routes/api/badges/[id]/earners/+server';
-import { EARNERS_PAGE_SIZE, type EarnersPage } from './earners';
+import { EARNERS_PAGE_SIZE, type EarnersPage } from '$lib/domain/badge-earners';
 
 let handle: DatabaseHandle;
 let viewer: Actor;

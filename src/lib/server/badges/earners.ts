@@ -6,30 +6,15 @@
 import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '$lib/domain/actor';
-import { DEFAULT_PRIVACY, type AwardSource } from '$lib/domain/entities';
+import { EARNERS_PAGE_SIZE, type EarnersPage } from '$lib/domain/badge-earners';
+import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { canRevokeAward } from '$lib/domain/permissions';
 import type { Database } from '$lib/server/db';
 import { awards, people } from '$lib/server/db/schema';
 
-export const EARNERS_PAGE_SIZE = 50;
-
 export const earnersRequestSchema = z.object({
 	offset: z.coerce.number().int().min(0).max(1_000_000).default(0)
 });
-
-export interface Earner {
-	awardId: string;
-	personId: string;
-	displayName: string;
-	awardedAt: string;
-	source: AwardSource;
-}
-
-export interface EarnersPage {
-	earners: Earner[];
-	/** The offset of the next page, or null at the end. */
-	nextOffset: number | null;
-}
 
 export async function listEarners(
 	db: Database,

@@ -2,7 +2,13 @@ import { m } from '$lib/paraglide/messages';
 
 export interface AdminSection {
 	/** Given to resolve() where it is linked. */
-	path: '/admin/groups' | '/admin/people' | '/admin/duplicates' | '/admin/import' | '/admin/merges';
+	path:
+		| '/admin/groups'
+		| '/admin/badges'
+		| '/admin/people'
+		| '/admin/duplicates'
+		| '/admin/import'
+		| '/admin/merges';
 	title: () => string;
 	summary: () => string;
 	/** Runs on the server only: says so, since it cannot work offline. */
@@ -15,6 +21,12 @@ export const adminSections: AdminSection[] = [
 		path: '/admin/groups',
 		title: m.admin_nav_groups,
 		summary: m.admin_groups_summary,
+		online: false
+	},
+	{
+		path: '/admin/badges',
+		title: m.badge_admin_nav,
+		summary: m.badge_admin_summary,
 		online: false
 	},
 	{
