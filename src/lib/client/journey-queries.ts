@@ -4,6 +4,7 @@
  * through LiveQuery and the small loader below; they never touch Dexie or fetch themselves.
  */
 import { journeyOf, type Journey, type JourneyResponse } from '$lib/domain/journey';
+import { weeklyStreak, type Streak } from '$lib/domain/weeks';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { GatherDatabase } from './db';
 import { localToday } from './format';
@@ -64,4 +65,23 @@ export function formatMonth(month: string, style: 'short' | 'long' = 'long'): st
 			? { month: 'short', timeZone: 'UTC' }
 			: { month: 'long', year: 'numeric', timeZone: 'UTC' }
 	).format(date);
+}
+
+/**
+ * Home's streak, from the contributions index alone (no rows read): cheap enough to follow
+ * every sync even for someone with years of contributions.
+ */
+export async function myStreak(
+	db: GatherDatabase,
+	personId: string,
+	today = localToday()
+): Promise<Streak> {
+	const keys = await db.contributions
+		.where('[personId+happenedOn]')
+		.between([personId, ''], [personId, '\uffff'])
+		.keys();
+	return weeklyStreak(
+		keys.map((key) => String((key as unknown[])[1])),
+		today
+	);
 }

@@ -27,6 +27,20 @@ export function utcToday(): string {
 	return new Date().toISOString().slice(0, 10);
 }
 
+/** How much of someone else's timeline one answer carries (the newest first). */
+export const TIMELINE_ITEMS_SENT = 100;
+
+function latest(journey: Journey): Journey['timeline'] {
+	let left = TIMELINE_ITEMS_SENT;
+	const groups: Journey['timeline'] = [];
+	for (const group of journey.timeline) {
+		if (left <= 0) break;
+		groups.push({ month: group.month, items: group.items.slice(0, left) });
+		left -= group.items.length;
+	}
+	return groups;
+}
+
 export async function lookUpJourney(
 	db: Database,
 	id: string,
@@ -57,5 +71,5 @@ export async function lookUpJourney(
 		taxonomy: effectiveTaxonomy(termRows),
 		today
 	});
-	return { kind: 'found', personId: person.id, journey };
+	return { kind: 'found', personId: person.id, journey: { ...journey, timeline: latest(journey) } };
 }

@@ -3,6 +3,7 @@ import { resolve } from '$app/paths';
 import type { PageServerLoad } from './$types';
 import { m } from '$lib/paraglide/messages';
 import { openDatabase } from '$lib/server/db';
+import { lookUpJourney, utcToday } from '$lib/server/journey';
 import { lookUpPerson } from '$lib/server/profiles';
 
 // A shareable page for the web: rendered by the server (the app itself renders on the device),
@@ -12,13 +13,20 @@ export const csr = false;
 
 /** A profile as anyone on the web may see it: only its public fields. */
 export const load: PageServerLoad = async ({ params, url, setHeaders }) => {
-	const found = await lookUpPerson(await openDatabase(), params.id, null);
+	const db = await openDatabase();
+	const found = await lookUpPerson(db, params.id, null);
 	if (found.kind === 'merged') redirect(301, resolve(`/p/${found.survivorId}`));
 	if (found.kind !== 'found') error(404, m.profile_public_unavailable_title());
 	if (found.person.status === 'deleted') error(410, m.people_deleted());
 	// Asked again each time: a field made private must not linger in a cache.
 	setHeaders({ 'cache-control': 'no-cache' });
+	// A public journey shows its totals and badges (never the contributions themselves here).
+	const journey = await lookUpJourney(db, found.person.id, null, utcToday());
 	return {
+		journey:
+			journey.kind === 'found'
+				? { totals: journey.journey.totals, badges: journey.journey.badges }
+				: null,
 		person: found.person,
 		url: `${url.origin}${resolve(`/p/${found.person.id}`)}`,
 		avatarUrl: found.person.avatar
