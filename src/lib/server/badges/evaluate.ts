@@ -73,9 +73,10 @@ function peopleMeeting(rule: BadgeRule, today: string, personId: string | null):
 				group by c.person_id having count(*) >= ${rule.count}::int`;
 		}
 		case 'events_attended':
+			// count(distinct) skips a null event_id. Not in the WHERE: `event_id is not null`
+			// would tempt the planner onto contributions_event_idx instead of the person's rows.
 			return sql`select c.person_id from contributions c
-				where ${person} and c.activity_type = ${ATTENDED} and c.event_id is not null
-					and ${dates(rule.withinDays)}
+				where ${person} and c.activity_type = ${ATTENDED} and ${dates(rule.withinDays)}
 				group by c.person_id having count(distinct c.event_id) >= ${rule.count}::int`;
 		case 'streak':
 			// Gaps and islands over each person's distinct weeks (their Mondays): consecutive
