@@ -5,6 +5,8 @@
  * issuer, garbage); the OB 2.0 hosted assertion has its required fields and answers 410 once
  * revoked; only the earner or an admin downloads the credential.
  */
+import Ajv2019 from 'ajv/dist/2019';
+import addFormats from 'ajv-formats';
 import { eq } from 'drizzle-orm';
 import {
 	createLocalJWKSet,
@@ -34,6 +36,7 @@ import { GET as getRevocations } from '../../../routes/ob/revocations/+server';
 import { GET as getBadgeClass } from '../../../routes/ob/v2/badges/[id]/+server';
 import { GET as getIssuerV2 } from '../../../routes/ob/v2/issuer/+server';
 import { ensureIssuerKey } from './keys';
+import officialSchema from './schema/ob_v3p0_achievementcredential_schema.json';
 import { verifyCredential } from './verify';
 
 let handle: DatabaseHandle;
@@ -89,6 +92,26 @@ async function addAward(
 		});
 	});
 	return id;
+}
+
+/**
+ * The official OB 3.0 schema (schema/README.md) as OB 3.0.3 reads it: the VC Data Model 2.0's
+ * validFrom/validUntil in place of 1.1's issuanceDate/expirationDate.
+ */
+function credentialValidator() {
+	const schema = structuredClone(officialSchema) as typeof officialSchema & {
+		properties: Record<string, unknown>;
+	};
+	schema.required = schema.required.map((name) => (name === 'issuanceDate' ? 'validFrom' : name));
+	schema.properties.validFrom = { type: 'string', format: 'date-time' };
+	schema.properties.validUntil = { type: 'string', format: 'date-time' };
+	const ajv = new Ajv2019({ strict: false, allErrors: true });
+	addFormats(ajv);
+	ajv.addSchema(schema);
+	return {
+		credential: ajv.compile({ $ref: schema.$id }),
+		part: (name: string) => ajv.compile({ $ref: `${schema.$id}#/$defs/${name}` })
+	};
 }
 
 async function downloadJwt(awardId: string, actor: Actor | null = earner): Promise<Response> {
@@ -209,6 +232,30 @@ describe('the OB 3.0 credential', () => {
 			outcome: 'valid',
 			details: { badgeName: 'First translation', earnerName: 'Amina Public' }
 		});
+
+		// The credential, as the payload holds it, against the official JSON Schema.
+		const validate = credentialValidator();
+		const credential = Object.fromEntries(
+			Object.entries(payload).filter(([claim]) => !['iss', 'jti', 'sub', 'nbf'].includes(claim))
+		);
+		const valid = validate.credential(credential);
+		expect(validate.credential.errors ?? []).toEqual([]);
+		expect(valid).toBe(true);
+		// The schema does catch a credential missing what it requires.
+		expect(validate.credential({ ...credential, validFrom: undefined })).toBe(false);
+		expect(validate.credential({ ...credential, credentialSubject: { id: 'x' } })).toBe(false);
+	});
+
+	it('publishes an Achievement and issuer Profile the schema accepts', async () => {
+		const validate = credentialValidator();
+		const achievement = await (
+			await callRoute(getAchievement, { url: `/ob/badges/${badgeId}`, params: { id: badgeId } })
+		).json();
+		const checkAchievement = validate.part('Achievement');
+		expect(checkAchievement(achievement), JSON.stringify(checkAchievement.errors)).toBe(true);
+		const profile = await (await callRoute(getIssuer, { url: '/ob/issuer' })).json();
+		const checkProfile = validate.part('Profile');
+		expect(checkProfile(profile), JSON.stringify(checkProfile.errors)).toBe(true);
 	});
 
 	it('as JSON, carries the same token as its proof', async () => {
