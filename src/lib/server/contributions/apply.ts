@@ -8,6 +8,7 @@ import { mutationTime, writtenAt } from '$lib/domain/mutations';
 import { canVerifyContribution, contributionEditProblem } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
+import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
 import { contributions, taxonomyTerms } from '$lib/server/db/schema';
 import type { ServerMutation } from '$lib/server/sync/apply';
 import { recordDeletion } from '$lib/server/sync/deletions';
@@ -57,8 +58,8 @@ export const contributionMutations: {
 					version
 				})
 				.where(eq(contributions.id, args.id));
-			// HELPER D: call the automatic badge evaluation here once server/badges/evaluate.ts exists,
-			// e.g. await evaluateAwards(tx, row.personId, mutationTime(context), version);
+			// An edit can make a rule badge met (another area, an earlier date inside a streak).
+			await evaluateAwardsSafely(tx, row.personId, version, writtenAt(context));
 		},
 		touch: (tx, args, version) => restampContribution(tx, args.id, version)
 	},

@@ -5,6 +5,7 @@ export interface AdminSection {
 	path:
 		| '/admin/groups'
 		| '/admin/badges'
+		| '/admin/taxonomy'
 		| '/admin/people'
 		| '/admin/duplicates'
 		| '/admin/import'
@@ -27,6 +28,12 @@ export const adminSections: AdminSection[] = [
 		path: '/admin/badges',
 		title: m.badge_admin_nav,
 		summary: m.badge_admin_summary,
+		online: false
+	},
+	{
+		path: '/admin/taxonomy',
+		title: m.taxonomy_title,
+		summary: m.taxonomy_summary,
 		online: false
 	},
 	{
