@@ -169,6 +169,15 @@ export interface DashboardData {
 	};
 }
 
+/** The choices of the dashboard's filters form. */
+export interface DashboardOptions {
+	/** Area slugs of the taxonomy (archived ones too: their past contributions still count). */
+	areas: { slug: string; names: Record<string, string>; builtIn: boolean }[];
+	/** Countries people gave (ISO codes). */
+	countries: string[];
+	groups: { id: string; name: string }[];
+}
+
 // ————— filters from the URL —————
 
 const day = z.iso.date();

@@ -8,6 +8,7 @@ import { actorOfPerson, type Actor } from '$lib/domain/actor';
 import type { SessionPerson } from '$lib/domain/auth-api';
 import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import { fetchMe, signOut as endSession } from '../auth';
+import { forgetDashboards } from '../dashboards';
 import { onAccountChange, rememberAccount, rememberedAccount } from '../account';
 import { databaseName, GatherDatabase, type OutboxEntry } from '../db';
 import { isQuotaExceeded, StorageFullError, withReopen } from '../durability';
@@ -142,6 +143,7 @@ class AppState {
 			this.#close();
 			rememberAccount(null);
 			this.#person = null;
+			await forgetDashboards();
 			// A shared phone keeps nobody's data, except writes not yet synced: those wait in
 			// their owner's database until they sign in here again.
 			if (database && (pending === 0 || discardUnsynced)) await database.delete();
@@ -158,6 +160,7 @@ class AppState {
 		await this.#serially(async () => {
 			this.#close();
 			this.#person = null;
+			await forgetDashboards();
 		});
 	}
 

@@ -1,0 +1,22 @@
+import type { PageServerLoad } from './$types';
+import { openDatabase } from '$lib/server/db';
+import {
+	dashboardRequest,
+	loadDashboardData,
+	loadDashboardOptions
+} from '$lib/server/metrics/dashboard';
+
+// Rendered by the server from every community's rows (never synced to devices); the service
+// worker keeps the last ones seen for reading offline.
+export const ssr = true;
+
+export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
+	const { filters, invalid } = dashboardRequest(locals, url);
+	const db = await openDatabase();
+	const [dashboard, options] = await Promise.all([
+		loadDashboardData(db, filters),
+		loadDashboardOptions(db)
+	]);
+	setHeaders({ 'cache-control': 'private, no-cache' });
+	return { dashboard, options, invalid };
+};
