@@ -23,7 +23,13 @@ import { awards, badges, issuerKeys } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addBadge, addPersonWithProfile } from '$lib/server/testing/fixtures';
-import { callRoute, localsOf, serveEndpointsFrom, SPEC_ORIGIN } from '$lib/server/testing/routes';
+import {
+	callRoute,
+	localsOf,
+	requestEvent,
+	serveEndpointsFrom,
+	SPEC_ORIGIN
+} from '$lib/server/testing/routes';
 import { GET as getAssertion } from '../../../routes/ob/assertions/[awardId]/+server';
 import { GET as getAchievement } from '../../../routes/ob/badges/[id]/+server';
 import { GET as getImage } from '../../../routes/ob/badges/[id]/image/+server';
@@ -35,6 +41,8 @@ import { GET as getKey } from '../../../routes/ob/issuer/keys/[kid]/+server';
 import { GET as getRevocations } from '../../../routes/ob/revocations/+server';
 import { GET as getBadgeClass } from '../../../routes/ob/v2/badges/[id]/+server';
 import { GET as getIssuerV2 } from '../../../routes/ob/v2/issuer/+server';
+import { actions as verifyActions } from '../../../routes/verify/+page.server';
+import { load as loadAwardCheck } from '../../../routes/verify/[awardId]/+page.server';
 import { ensureIssuerKey } from './keys';
 import officialSchema from './schema/ob_v3p0_achievementcredential_schema.json';
 import { verifyCredential } from './verify';
@@ -444,5 +452,49 @@ describe('the OB 2.0 hosted assertion', () => {
 		const gone = await callRoute(getAssertion, call);
 		expect(gone.status).toBe(410);
 		expect(await gone.json()).toMatchObject({ revoked: true, revocationReason: 'Duplicate' });
+	});
+});
+
+describe('the /verify page', () => {
+	async function check(fields: Record<string, string>, ip = '198.51.100.7') {
+		const { event } = requestEvent({
+			url: '/verify',
+			method: 'POST',
+			body: new URLSearchParams(fields).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			ip
+		});
+		return (await verifyActions.default(event as never)) as unknown as Record<string, unknown>;
+	}
+
+	it('answers pasted credentials and garbage alike, never failing', async () => {
+		const awardId = await addAward(earner.personId);
+		const jwt = await (await downloadJwt(awardId)).text();
+		expect(await check({ credential: jwt })).toMatchObject({ result: { outcome: 'valid' } });
+		expect(await check({ credential: '<script>alert(1)</script>' })).toMatchObject({
+			result: { outcome: 'unreadable' }
+		});
+		expect(await check({ credential: '   ' })).toMatchObject({
+			status: 400,
+			data: { empty: true }
+		});
+	});
+
+	it('limits checks per address', async () => {
+		let last: Record<string, unknown> = {};
+		for (let attempt = 0; attempt <= 60; attempt++)
+			last = await check({ credential: 'x' }, '203.0.113.9');
+		expect(last).toMatchObject({ status: 429 });
+		expect(await check({ credential: 'x' }, '203.0.113.10')).toMatchObject({
+			result: { outcome: 'unreadable' }
+		});
+	});
+
+	it('checks a shared award link, and 404s an unknown one', async () => {
+		const awardId = await addAward(earner.personId);
+		const { event } = requestEvent({ url: `/verify/${awardId}`, params: { awardId } });
+		expect(await loadAwardCheck(event as never)).toMatchObject({ result: { outcome: 'valid' } });
+		const missing = requestEvent({ url: '/verify/nope', params: { awardId: 'nope' } });
+		await expect(loadAwardCheck(missing.event as never)).rejects.toMatchObject({ status: 404 });
 	});
 });
