@@ -27,14 +27,14 @@ async function signedIn(browser: Browser, email: string): Promise<Page> {
 }
 
 /** A full-page screenshot in English, then in Arabic (right to left), back in English. */
-async function shoot(page: Page, name: string) {
-	await page.screenshot({ path: `${shots}/${name}-en.png`, fullPage: true });
+async function shoot(page: Page, name: string, fullPage = true) {
+	await page.screenshot({ path: `${shots}/${name}-en.png`, fullPage });
 	const origin = new URL(page.url()).origin;
 	await setLocaleCookie(page.context(), origin, 'ar');
 	await page.reload();
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
 	await page.waitForTimeout(300);
-	await page.screenshot({ path: `${shots}/${name}-ar.png`, fullPage: true });
+	await page.screenshot({ path: `${shots}/${name}-ar.png`, fullPage });
 	await setLocaleCookie(page.context(), origin, 'en');
 	await page.reload();
 	await expect(page.locator('html')).toHaveAttribute('dir', 'ltr');
@@ -44,7 +44,7 @@ test('log offline with an event and a duration, edit, a new activity type, verif
 	browser,
 	request
 }) => {
-	test.setTimeout(180_000);
+	test.setTimeout(300_000);
 	const stamp = Date.now();
 	const podcast = `Hosted podcast ${stamp}`;
 	const slug = `hosted_podcast_${stamp}`;
@@ -65,7 +65,7 @@ test('log offline with an event and a duration, edit, a new activity type, verif
 	await activities.getByTestId('term-add-save').click();
 	await expect(activities.locator(`[data-slug=${slug}]`)).toContainText(podcast);
 	await syncedNow(admin);
-	await shoot(admin, 'taxonomy-editor');
+	await shoot(admin, 'taxonomy-editor', false);
 
 	// A new member, registered for the event (through the push API, as another device would).
 	const memberContext = await browser.newContext();
@@ -134,6 +134,7 @@ test('log offline with an event and a duration, edit, a new activity type, verif
 	const organizer = await signedIn(browser, 'lucia@example.org');
 	await organizer.goto('/settings');
 	await organizer.getByRole('link', { name: /Review contributions/ }).click();
+	await expect(organizer).toHaveURL(/\/contributions\/review$/);
 	const review = organizer.getByTestId('review-item').filter({ hasText: edited });
 	await expect(review).toContainText(`Noor ${stamp}`);
 	await shoot(organizer, 'contribution-review');
