@@ -11,6 +11,7 @@ import { addBadge, addPerson, addPersonWithProfile } from '$lib/server/testing/f
 import { callRoute, localsOf, serveEndpointsFrom } from '$lib/server/testing/routes';
 import { eq } from 'drizzle-orm';
 import { GET } from '../../routes/api/people/[id]/journey/+server';
+import { lookUpJourney } from './journey';
 
 let handle: DatabaseHandle;
 let member: Actor;
@@ -122,5 +123,15 @@ describe('GET /api/people/:id/journey', () => {
 			.set({ privacy: { ...DEFAULT_PRIVACY, journey: 'private' } })
 			.where(eq(people.id, survivor.personId));
 		expect((await journeyOfPerson(merged.personId, member)).status).toBe(404);
+	});
+
+	it('shows the public page a journey only when it is public', async () => {
+		const open = await subject('public');
+		const members = await subject('community');
+		const publicly = await lookUpJourney(handle.db, open.personId, null, '2026-11-21');
+		expect(publicly.kind).toBe('found');
+		expect((await lookUpJourney(handle.db, members.personId, null, '2026-11-21')).kind).toBe(
+			'hidden'
+		);
 	});
 });
