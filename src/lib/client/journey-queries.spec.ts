@@ -1,0 +1,78 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { Award, Badge, Contribution } from '$lib/domain/entities';
+import { newId } from '$lib/domain/ids';
+import { myJourney, myStreak } from './journey-queries';
+import { device } from './testing/harness';
+
+const me = newId();
+const someone = newId();
+
+function row(personId: string, happenedOn: string, activityType = 'wrote_code'): Contribution {
+	return {
+		id: newId(),
+		personId,
+		area: 'development',
+		activityType,
+		description: 'Fixed a bug',
+		happenedOn,
+		link: null,
+		eventId: activityType === 'attended' ? newId() : null,
+		durationMinutes: 60,
+		location: null,
+		createdAt: `${happenedOn}T10:00:00.000Z`,
+		editedAt: null,
+		verifiedBy: null,
+		verifiedAt: null,
+		version: 1
+	};
+}
+
+describe('my journey on the device', () => {
+	it('reads only my contributions and awards, with the badges they name', async () => {
+		const db = device();
+		await db.contributions.bulkPut([
+			row(me, '2026-11-20'),
+			row(me, '2026-11-12', 'attended'),
+			row(someone, '2026-11-20')
+		]);
+		const badge: Badge = {
+			id: newId(),
+			slug: 'first-steps',
+			name: 'First Steps',
+			description: '',
+			criteria: '',
+			image: null,
+			rule: null,
+			archived: false,
+			createdAt: '2026-01-01T00:00:00.000Z',
+			version: 1
+		};
+		await db.badges.put(badge);
+		const award: Award = {
+			id: newId(),
+			badgeId: badge.id,
+			personId: me,
+			awardedAt: '2026-11-20T10:00:00.000Z',
+			awardedBy: null,
+			source: 'rule',
+			evidence: null,
+			revokedAt: null,
+			revokedBy: null,
+			revocationReason: null,
+			version: 1
+		};
+		await db.awards.put(award);
+
+		const journey = await myJourney(db, me, '2026-11-21');
+		expect(journey.totals).toEqual({ contributions: 1, points: 1, eventsAttended: 1, hours: 2 });
+		expect(journey.badges.map((earned) => earned.name)).toEqual(['First Steps']);
+		expect(journey.streak).toEqual({ current: 2, longest: 2, thisWeek: true });
+		expect(await myStreak(db, me, '2026-11-21')).toEqual(journey.streak);
+		expect(await myStreak(db, someone, '2026-11-24')).toEqual({
+			current: 1,
+			longest: 1,
+			thisWeek: false
+		});
+	});
+});
