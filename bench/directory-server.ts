@@ -42,7 +42,7 @@ const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 const array = (values: readonly string[]) => `ARRAY[${values.map(literal).join(', ')}]::text[]`;
 
 /** The person id of generated row `n`: a fixed UUIDv7-shaped id. */
-function personIdSql(n: string): string {
+export function personIdSql(n: string): string {
 	return `(lpad(to_hex(${n}), 8, '0') || '-0000-7000-8000-' || lpad(to_hex(${n}), 12, '0'))::uuid`;
 }
 
@@ -115,14 +115,14 @@ FROM (
 ) AS joined`;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+export async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 	const started = performance.now();
 	const result = await work();
 	return [result, performance.now() - started];
 }
 
 /** Secondary indexes of these tables (not those behind a constraint), to drop and rebuild. */
-async function secondaryIndexes(client: postgres.Sql, tables: string[]) {
+export async function secondaryIndexes(client: postgres.Sql, tables: string[]) {
 	return client<{ name: string; definition: string }[]>`
 		select i.indexrelid::regclass::text as name, pg_get_indexdef(i.indexrelid) as definition
 		from pg_index i

@@ -32,6 +32,7 @@ import {
 } from './browser';
 import type { CommitSamples, DirectoryDeviceResult } from './browser/entry';
 import { benchmarkDirectoryServer, type DirectoryServerResult } from './directory-server';
+import { benchmarkMetricsServer, type MetricsServerResult } from './metrics-server';
 import {
 	benchmarkEventDownload,
 	eventDownloadDetail,
@@ -51,6 +52,8 @@ import {
 	initialSyncRow,
 	LOAD_PLAN,
 	loadRow,
+	metricsDashboardRows,
+	metricsDetail,
 	propagationRow,
 	pushRow,
 	thousands,
@@ -74,6 +77,10 @@ const SIZES = {
 		propagationTrials: 5,
 		directoryPeople: 1_000_000,
 		directoryRounds: 10,
+		metricsPeople: 1_000_000,
+		metricsContributions: 10_000_000,
+		metricsRounds: 2,
+		metricsTrials: 30,
 		devicePeople: 20_000,
 		deviceRounds: 10,
 		eventAttendees: 10_000,
@@ -90,6 +97,10 @@ const SIZES = {
 		propagationTrials: 2,
 		directoryPeople: 50_000,
 		directoryRounds: 2,
+		metricsPeople: 50_000,
+		metricsContributions: 500_000,
+		metricsRounds: 2,
+		metricsTrials: 10,
 		devicePeople: 5_000,
 		deviceRounds: 2,
 		eventAttendees: 2_000,
@@ -252,8 +263,60 @@ async function postgresDatabase(cleanup: Cleanup, adminUrl: string): Promise<str
 	return url.toString();
 }
 
+type Size = (typeof SIZES)['full'];
+
+/** Community metrics on PostgreSQL (issue 6): its rows, or an unavailable row. */
+async function metricsRows(
+	cleanup: Cleanup,
+	size: Size,
+	postgresUrl: string | undefined,
+	postgresWhy: string
+): Promise<{ rows: Row[]; result?: MetricsServerResult }> {
+	if (!postgresUrl)
+		return {
+			rows: [
+				unavailable(
+					`Dashboard queries, ${thousands(size.metricsPeople)} people, ${thousands(size.metricsContributions)} contributions — PostgreSQL`,
+					postgresWhy,
+					'p95 ≤ 200 ms'
+				)
+			]
+		};
+	const url = await postgresDatabase(cleanup, postgresUrl);
+	const result = await benchmarkMetricsServer(
+		url,
+		{
+			people: size.metricsPeople,
+			contributions: size.metricsContributions,
+			rounds: size.metricsRounds,
+			trials: size.metricsTrials
+		},
+		log
+	);
+	return { rows: metricsDashboardRows(result), result };
+}
+
+/** `npm run bench -- metrics`: the community metrics alone, printed (docs/benchmarks.md untouched). */
+async function runMetricsOnly(root: string, size: Size): Promise<number> {
+	const cleanup = new Cleanup();
+	try {
+		const { rows, result } = await metricsRows(
+			cleanup,
+			size,
+			process.env.TEST_DATABASE_URL,
+			process.env.GATHER_BENCH_POSTGRES ?? 'PostgreSQL binaries not found'
+		);
+		console.log(`\n${await consoleTable(root, rows)}\n`);
+		if (result) console.log(metricsDetail(result));
+	} finally {
+		await cleanup.run();
+	}
+	return 0;
+}
+
 export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const size = argv.includes('--quick') ? SIZES.quick : SIZES.full;
+	if (argv.includes('metrics')) return runMetricsOnly(root, size);
 	const cleanup = new Cleanup();
 	const interrupted = async () => {
 		await cleanup.run();
@@ -281,6 +344,8 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	let directoryOnServer: DirectoryServerResult | undefined;
 	let eventDownload: EventDownloadResult | undefined;
 	let door: DoorDeviceResult | undefined;
+	let metrics: MetricsServerResult | undefined;
+	const metricRows: Row[] = [];
 	let chromiumVersion: string;
 	let postgresName = 'not available';
 	const started = performance.now();
@@ -420,12 +485,23 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			);
 		}
 		if (directoryOnDevice) directoryRows.push(directoryDeviceRow(directoryOnDevice));
+
+		const measured = await metricsRows(cleanup, size, postgresUrl, postgresWhy);
+		metricRows.push(...measured.rows);
+		metrics = measured.result;
 	} finally {
 		await cleanup.run();
 	}
 
 	const elapsed = (performance.now() - started) / 1000;
-	const rows = [...deviceRows, ...pushRows, ...laterRows, ...directoryRows, ...eventRows];
+	const rows = [
+		...deviceRows,
+		...pushRows,
+		...laterRows,
+		...directoryRows,
+		...eventRows,
+		...metricRows
+	];
 	console.log(`\n${await consoleTable(root, rows)}\n`);
 	const generated = [
 		`Measured ${machine.date} on ${machine.cpu}, ${machine.cores} cores (load average ${machine.load} at the start, ${loadavg()[0].toFixed(2)} at the end); Node ${machine.node}, Chromium ${chromiumVersion}, PGlite ${machine.pglite}, ${postgresName}; commit ${machine.commit}; the run took ${elapsed.toFixed(0)} s.`,
@@ -442,7 +518,8 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			directoryDevice: directoryOnDevice
 		}),
 		...(eventDownload ? [eventDownloadDetail(eventDownload)] : []),
-		...(door ? [doorDeviceDetail(door)] : [])
+		...(door ? [doorDeviceDetail(door)] : []),
+		...(metrics ? [metricsDetail(metrics)] : [])
 	].join('\n');
 	if (argv.includes('--quick')) log('--quick: docs/benchmarks.md left as it is');
 	else log(`written to ${path.relative(root, await writeResults(root, generated))}`);

@@ -3,6 +3,7 @@ import { PULL_PAGE_SIZE } from '$lib/domain/sync-protocol';
 import type { InitialSyncResult, PropagationResult } from './browser';
 import type { ApplyResult, CommitSamples, DirectoryDeviceResult } from './browser/entry';
 import type { DirectoryServerResult } from './directory-server';
+import type { MetricsServerResult } from './metrics-server';
 import { latencies, type LoadPlan, type LoadResult } from './load';
 import type { Row } from './report';
 import { PUSH_BATCH, type PushResult } from './server-push';
@@ -204,4 +205,43 @@ export function details(parts: {
 		);
 	}
 	return lines.join('\n');
+}
+
+// ————— Community metrics (issue 6) —————
+
+export function metricsDashboardRows(result: MetricsServerResult): Row[] {
+	const scale = `${thousands(result.people)} people, ${thousands(result.contributions)} contributions — PostgreSQL`;
+	const runs = result.dashboard.length;
+	const rows: Row[] = Object.entries(result.queries).map(([name, times]) => {
+		const p95 = percentile(times, 95);
+		return {
+			benchmark: `Dashboard query "${name}", ${scale} (${runs} runs: ${result.filters} filter sets × ${runs / result.filters})`,
+			result: `p50 ${ms(percentile(times, 50))}, p95 ${ms(p95)}`,
+			limit: `the whole dashboard (its queries at once): p50 ${ms(percentile(result.dashboard, 50))}, p95 ${ms(percentile(result.dashboard, 95))}`,
+			target: 'p95 ≤ 200 ms',
+			met: p95 <= 200
+		};
+	});
+	const { busy, newcomer, bare } = result.insert;
+	rows.push({
+		benchmark: `Metrics triggers: one incoming contribution, ${scale}`,
+		result: `busiest person p50 ${ms(percentile(busy, 50))}, p95 ${ms(percentile(busy, 95))}; a newcomer p50 ${ms(percentile(newcomer, 50))}, p95 ${ms(percentile(newcomer, 95))}`,
+		limit: `the same INSERT without triggers: p50 ${ms(percentile(bare, 50))}, p95 ${ms(percentile(bare, 95))}`,
+		target: '— (kept fresh)',
+		met: null
+	});
+	const p95 = percentile(result.evaluate, 95);
+	rows.push({
+		benchmark: `Automatic badges: evaluateAwards for one incoming contribution (${result.badges} rule badges; a person with ${thousands(result.busiestContributions)} contributions), ${scale}`,
+		result: `p50 ${ms(percentile(result.evaluate, 50))}, p95 ${ms(p95)}`,
+		limit: `the contribution's INSERT alone: p50 ${ms(percentile(bare, 50))}`,
+		target: 'p95 ≤ 5 ms',
+		met: p95 <= 5
+	});
+	return rows;
+}
+
+export function metricsDetail(result: MetricsServerResult): string {
+	const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
+	return `- **Metrics data**: ${thousands(result.people)} people generated in ${ms(result.peopleMs)} (the directory's generator, indexes included); ${thousands(result.contributions)} contributions, ${thousands(result.events)} events, ${thousands(result.registrations)} registrations and ${thousands(result.checkIns)} check-ins generated in ${ms(result.generateMs)} with the triggers off, their indexes built in ${ms(result.indexMs)}; the rollups built set-based in ${ms(result.rollupMs)} (${thousands(result.rollupRows)} rows, ${mb(result.rollupBytes)}), VACUUM ANALYZE ${ms(result.vacuumMs)}.`;
 }

@@ -443,6 +443,8 @@ $$;
 --> statement-breakpoint
 CREATE FUNCTION metric_rebuild_part(parts integer, part integer) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+	started timestamptz := clock_timestamp();
 BEGIN
 	INSERT INTO metric_person_weeks (person_id, area, week, contributions, points)
 	SELECT c.person_id, a.akey, date_trunc('week', c.happened_on)::date, count(*), sum(coalesce(t.weight, 1))
@@ -451,17 +453,20 @@ BEGIN
 	LEFT JOIN taxonomy_terms t ON t.kind = 'activity' AND t.slug = c.activity_type
 	WHERE c.activity_type <> 'attended' AND abs(hashtext(c.person_id::text)) % parts = part
 	GROUP BY 1, 2, 3;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_person_months (person_id, area, month, contributions)
 	SELECT c.person_id, a.akey, date_trunc('month', c.happened_on)::date, count(*)
 	FROM contributions c CROSS JOIN LATERAL (VALUES (c.area), ('*')) AS a(akey)
 	WHERE c.activity_type <> 'attended' AND abs(hashtext(c.person_id::text)) % parts = part
 	GROUP BY 1, 2, 3;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_person_check_ins (person_id, area, day, check_ins)
 	SELECT ci.person_id, a.akey, (ci.checked_in_at AT TIME ZONE e.timezone)::date, count(*)
 	FROM check_ins ci JOIN events e ON e.id = ci.event_id
 	CROSS JOIN LATERAL (SELECT '*' UNION ALL SELECT e.area WHERE e.area IS NOT NULL) AS a(akey)
 	WHERE abs(hashtext(ci.person_id::text)) % parts = part
 	GROUP BY 1, 2, 3;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_person_state (person_id, area, first_check_in, converted)
 	SELECT f.person_id, f.area, f.first, EXISTS (
 		SELECT 1 FROM contributions c
@@ -471,42 +476,56 @@ BEGIN
 		SELECT person_id, area, min(day) AS first FROM metric_person_check_ins
 		WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 	) AS f;
-	-- Each person and area key over a dense run of weeks from 15 weeks before their first
-	-- activity to 15 weeks after their last: the same windows as metric_flags.
+	-- Each person and area key over their islands of activity: runs of weeks from an active
+	-- week to 15 weeks after the last one less than 16 weeks apart (outside them no count can
+	-- be set), the windows as in metric_flags but as ranges of days. Counted per set of keys
+	-- (country and groups) first, then per key; sorted by key, so that parts running at once
+	-- lock the shared rows in the same order.
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_counts AS t (area, country, group_id, kind, day, value)
-	WITH spans AS (
-		SELECT person_id, area, min(week) AS lo, max(week) AS hi FROM (
-			SELECT person_id, area, week FROM metric_person_weeks
-			WHERE abs(hashtext(person_id::text)) % parts = part
-			UNION ALL SELECT person_id, area, date_trunc('week', day)::date FROM metric_person_check_ins
-			WHERE abs(hashtext(person_id::text)) % parts = part
-		) AS activity GROUP BY 1, 2
-	), checks AS (
-		SELECT person_id, area, date_trunc('week', day)::date AS week, sum(check_ins) AS n
-		FROM metric_person_check_ins WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2, 3
+	WITH activity AS (
+		SELECT person_id, area, week, sum(c)::integer AS c, sum(pts)::integer AS pts, sum(chk)::integer AS chk FROM (
+			SELECT person_id, area, week, contributions AS c, points AS pts, 0 AS chk
+			FROM metric_person_weeks WHERE abs(hashtext(person_id::text)) % parts = part
+			UNION ALL SELECT person_id, area, date_trunc('week', day)::date, 0, 0, check_ins
+			FROM metric_person_check_ins WHERE abs(hashtext(person_id::text)) % parts = part
+		) AS both_kinds GROUP BY 1, 2, 3
+	), marked AS (
+		SELECT person_id, area, week,
+			CASE WHEN week - lag(week) OVER (PARTITION BY person_id, area ORDER BY week) <= 105
+				THEN 0 ELSE 1 END AS starts
+		FROM activity
+	), numbered AS (
+		SELECT person_id, area, week,
+			sum(starts) OVER (PARTITION BY person_id, area ORDER BY week) AS island
+		FROM marked
+	), islands AS (
+		SELECT person_id, area, min(week) AS lo, max(week) AS hi FROM numbered GROUP BY 1, 2, island
 	), dense AS (
-		SELECT s.person_id, s.area, s.lo, g::date AS week, coalesce(w.contributions, 0) AS c,
-			coalesce(w.points, 0) AS pts, coalesce(k.n, 0) AS chk
-		FROM spans s
-		CROSS JOIN LATERAL generate_series(s.lo - 105, s.hi + 105, interval '7 days') AS g
-		LEFT JOIN metric_person_weeks w ON w.person_id = s.person_id AND w.area = s.area AND w.week = g::date
-		LEFT JOIN checks k ON k.person_id = s.person_id AND k.area = s.area AND k.week = g::date
+		SELECT i.person_id, i.area, g::date AS week, coalesce(a.c, 0) AS c, coalesce(a.pts, 0) AS pts,
+			coalesce(a.chk, 0) AS chk
+		FROM islands i
+		CROSS JOIN LATERAL generate_series(i.lo, i.hi + 105, interval '7 days') AS g
+		LEFT JOIN activity a ON a.person_id = i.person_id AND a.area = i.area AND a.week = g::date
 	), windows AS (
-		SELECT person_id, area, lo, week, c,
-			sum(c) OVER w4 AS recent,
-			sum(c) OVER (PARTITION BY person_id, area ORDER BY week ROWS BETWEEN 7 PRECEDING AND 4 PRECEDING) AS before,
-			metric_level(sum(pts) OVER w12, sum(chk) OVER w12 > 0) AS level
+		SELECT person_id, area, week, c,
+			sum(c) OVER (PARTITION BY person_id, area ORDER BY week
+				RANGE BETWEEN interval '21 days' PRECEDING AND CURRENT ROW) AS recent,
+			coalesce(sum(c) OVER (PARTITION BY person_id, area ORDER BY week
+				RANGE BETWEEN interval '49 days' PRECEDING AND interval '28 days' PRECEDING), 0) AS before,
+			metric_level(sum(pts) OVER w12, sum(chk) OVER w12 > 0) AS level,
+			metric_level(coalesce(sum(pts) OVER w12then, 0), coalesce(sum(chk) OVER w12then, 0) > 0) AS level4
 		FROM dense
-		WINDOW w4 AS (PARTITION BY person_id, area ORDER BY week ROWS BETWEEN 3 PRECEDING AND CURRENT ROW),
-			w12 AS (PARTITION BY person_id, area ORDER BY week ROWS BETWEEN 11 PRECEDING AND CURRENT ROW)
-	), levels AS (
-		SELECT *, lag(level, 4) OVER (PARTITION BY person_id, area ORDER BY week) AS level4 FROM windows
+		WINDOW w12 AS (PARTITION BY person_id, area ORDER BY week
+				RANGE BETWEEN interval '77 days' PRECEDING AND CURRENT ROW),
+			w12then AS (PARTITION BY person_id, area ORDER BY week
+				RANGE BETWEEN interval '105 days' PRECEDING AND interval '28 days' PRECEDING)
 	), flags AS (
-		SELECT person_id, area, week AS day, 1 AS kind, 1 AS value FROM levels WHERE week >= lo AND recent > 0
-		UNION ALL SELECT person_id, area, week, 3, 1 FROM levels WHERE week >= lo AND recent = 0 AND before > 0
-		UNION ALL SELECT person_id, area, week, 3 + level, 1 FROM levels WHERE week >= lo AND level > 0
-		UNION ALL SELECT person_id, area, week, 8, 1 FROM levels WHERE week >= lo AND level > level4
-		UNION ALL SELECT person_id, area, week, 11, c FROM levels WHERE week >= lo AND c <> 0
+		SELECT person_id, area, week AS day, 1 AS kind, 1 AS value FROM windows WHERE recent > 0
+		UNION ALL SELECT person_id, area, week, 3, 1 FROM windows WHERE recent = 0 AND before > 0
+		UNION ALL SELECT person_id, area, week, 3 + level, 1 FROM windows WHERE level > 0
+		UNION ALL SELECT person_id, area, week, 8, 1 FROM windows WHERE level > level4
+		UNION ALL SELECT person_id, area, week, 11, c FROM windows WHERE c <> 0
 		UNION ALL SELECT person_id, area, min(week), 2, 1 FROM metric_person_weeks
 			WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 		UNION ALL SELECT person_id, area, first_check_in, 9, 1 FROM metric_person_state
@@ -514,33 +533,52 @@ BEGIN
 		UNION ALL SELECT person_id, area, first_check_in, 10, 1 FROM metric_person_state
 			WHERE converted AND abs(hashtext(person_id::text)) % parts = part
 	), people_keys AS (
-		SELECT p.id AS person_id, metric_keys_of(p.country, p.status = 'active', m.groups) AS keys
+		SELECT p.id AS person_id,
+			CASE WHEN p.status = 'active' THEN p.country END AS country,
+			CASE WHEN p.status = 'active' THEN coalesce(m.groups, '{}') ELSE '{}' END AS groups
 		FROM people p
-		LEFT JOIN (SELECT person_id, array_agg(group_id) AS groups FROM memberships
+		LEFT JOIN (SELECT person_id, array_agg(group_id ORDER BY group_id) AS groups FROM memberships
 			WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
 		WHERE abs(hashtext(p.id::text)) % parts = part
+	), by_key_set AS (
+		SELECT f.area, coalesce(pk.country, '') AS country, coalesce(pk.groups, '{}') AS groups,
+			f.kind, f.day, sum(f.value) AS value
+		FROM flags f LEFT JOIN people_keys pk ON pk.person_id = f.person_id
+		GROUP BY 1, 2, 3, 4, 5
 	)
-	SELECT f.area, k.country, k.group_id, f.kind, f.day, sum(f.value)
-	FROM flags f JOIN people_keys pk ON pk.person_id = f.person_id, unnest(pk.keys) AS k
+	SELECT s.area, k.country, k.group_id, s.kind, s.day, sum(s.value)
+	FROM by_key_set s, unnest(metric_keys_of(nullif(s.country, ''), true, s.groups)) AS k
 	GROUP BY 1, 2, 3, 4, 5
+	ORDER BY 1, 2, 3, 4, 5
 	ON CONFLICT (area, country, group_id, kind, day) DO UPDATE SET value = t.value + excluded.value;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_cohorts AS t (area, country, group_id, cohort, month, people)
 	WITH firsts AS (
 		SELECT person_id, area, min(month) AS cohort FROM metric_person_months
 		WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 	), people_keys AS (
-		SELECT p.id AS person_id, metric_keys_of(p.country, p.status = 'active', m.groups) AS keys
+		SELECT p.id AS person_id,
+			CASE WHEN p.status = 'active' THEN p.country END AS country,
+			CASE WHEN p.status = 'active' THEN coalesce(m.groups, '{}') ELSE '{}' END AS groups
 		FROM people p
-		LEFT JOIN (SELECT person_id, array_agg(group_id) AS groups FROM memberships
+		LEFT JOIN (SELECT person_id, array_agg(group_id ORDER BY group_id) AS groups FROM memberships
 			WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
 		WHERE abs(hashtext(p.id::text)) % parts = part
+	), by_key_set AS (
+		SELECT m.area, coalesce(pk.country, '') AS country, coalesce(pk.groups, '{}') AS groups,
+			f.cohort, m.month, count(*) AS people
+		FROM metric_person_months m
+		JOIN firsts f ON f.person_id = m.person_id AND f.area = m.area
+		LEFT JOIN people_keys pk ON pk.person_id = m.person_id
+		WHERE abs(hashtext(m.person_id::text)) % parts = part
+		GROUP BY 1, 2, 3, 4, 5
 	)
-	SELECT m.area, k.country, k.group_id, f.cohort, m.month, count(*)
-	FROM metric_person_months m
-	JOIN firsts f ON f.person_id = m.person_id AND f.area = m.area
-	JOIN people_keys pk ON pk.person_id = m.person_id, unnest(pk.keys) AS k
+	SELECT s.area, k.country, k.group_id, s.cohort, s.month, sum(s.people)
+	FROM by_key_set s, unnest(metric_keys_of(nullif(s.country, ''), true, s.groups)) AS k
 	GROUP BY 1, 2, 3, 4, 5
+	ORDER BY 1, 2, 3, 4, 5
 	ON CONFLICT (area, country, group_id, cohort, month) DO UPDATE SET people = t.people + excluded.people;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_event_people AS t (event_id, country, group_id, registrations, check_ins)
 	WITH people_keys AS (
 		SELECT p.id AS person_id, metric_keys_of(p.country, p.status = 'active', m.groups) AS keys
@@ -555,8 +593,10 @@ BEGIN
 	SELECT a.event_id, k.country, k.group_id, sum(a.registrations), sum(a.check_ins)
 	FROM attendance a JOIN people_keys pk ON pk.person_id = a.person_id, unnest(pk.keys) AS k
 	GROUP BY 1, 2, 3
+	ORDER BY 1, 2, 3
 	ON CONFLICT (event_id, country, group_id) DO UPDATE
 		SET registrations = t.registrations + excluded.registrations, check_ins = t.check_ins + excluded.check_ins;
+	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 END
 $$;
 --> statement-breakpoint

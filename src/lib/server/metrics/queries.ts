@@ -284,3 +284,14 @@ export async function loadDashboard(
 		absence: { factor, total, contributors, topShare: ratio(carried, total) }
 	};
 }
+
+/** Each query loadDashboard makes, by name (the benchmark times them one by one). */
+export const DASHBOARD_QUERIES: Record<
+	string,
+	(db: Database | Transaction, filters: DashboardFilters) => Promise<unknown>
+> = {
+	counts: readCounts,
+	cohorts: readCohorts,
+	events: readEvents,
+	absence: readAbsence
+};
