@@ -55,16 +55,18 @@ export async function fetchJourney(
 	return { ok: true, journey: body.journey };
 }
 
-/** A month (YYYY-MM) as the reader's locale names it, short ("Nov") or with the year. */
+/**
+ * A month (YYYY-MM) as the reader's locale names it: with its year, or as short as the locale
+ * allows for a row of twelve at 360 px (a letter where the locale has one, else its number).
+ */
 export function formatMonth(month: string, style: 'short' | 'long' = 'long'): string {
 	const [year, index] = month.split('-').map(Number);
 	const date = new Date(Date.UTC(year, index - 1, 1));
-	return new Intl.DateTimeFormat(
-		getLocale(),
-		style === 'short'
-			? { month: 'short', timeZone: 'UTC' }
-			: { month: 'long', year: 'numeric', timeZone: 'UTC' }
-	).format(date);
+	const format = (options: Intl.DateTimeFormatOptions) =>
+		new Intl.DateTimeFormat(getLocale(), { ...options, timeZone: 'UTC' }).format(date);
+	if (style === 'long') return format({ month: 'long', year: 'numeric' });
+	const narrow = format({ month: 'narrow' });
+	return [...narrow].length <= 2 ? narrow : format({ month: 'numeric' });
 }
 
 /**
