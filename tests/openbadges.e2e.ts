@@ -4,12 +4,15 @@
  * it is valid; after the admin revokes the award the same file verifies as revoked, with the
  * reason. Screenshots of the results at 360×780 in English and Arabic.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { encodeHlc } from '../src/lib/domain/hlc';
-import { setLocaleCookie } from './support';
+import { setLocaleCookie, signInAs, syncedNow } from './support';
 
 const ADMIN = 'amara@example.org';
 const EARNER = 'kenji@example.org';
+/** Kept out of test-results, which the next Playwright run empties. */
+const shots = 'tests/.output/screenshots';
 
 /** A signed-in request context for a seeded person. */
 async function signedIn(browser: Browser, baseURL: string, email: string) {
@@ -73,12 +76,30 @@ test('an earner downloads their credential and /verify checks it, before and aft
 		evidence: 'https://example.org/sprint-report'
 	});
 
-	// Only the earner (or an admin) downloads it.
-	expect((await page.request.get(`/ob/credentials/${awardId}`)).status()).toBe(401);
-	const download = await earner.request.get(`/ob/credentials/${awardId}`);
-	expect(download.status()).toBe(200);
-	expect(download.headers()['content-disposition']).toContain(`door-hero-${suffix}.jwt`);
-	const jwt = Buffer.from(await download.body());
+	// Only the earner or an admin downloads it (the spec covers someone else's 403).
+	const anonymous = await browser.newContext({ baseURL });
+	expect((await anonymous.request.get(`/ob/credentials/${awardId}`)).status()).toBe(401);
+	await anonymous.close();
+	expect((await admin.request.get(`/ob/credentials/${awardId}`)).status()).toBe(200);
+	await earner.close();
+
+	// The earner finds the award on the badge's page once synced, and downloads the credential.
+	await signInAs(page, EARNER);
+	await syncedNow(page);
+	await page.goto(`/badges/${badgeId}`);
+	await expect(page.getByTestId('credential-links')).toBeVisible({ timeout: 30_000 });
+	await page.screenshot({
+		path: `${shots}/openbadges-credential-links-en.png`,
+		fullPage: true
+	});
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('credential-download').click()
+	]);
+	expect(download.suggestedFilename()).toBe(`door-hero-${suffix}.jwt`);
+	const downloaded = await download.path();
+	const jwt = await readFile(downloaded);
+	expect(jwt.toString()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
 
 	async function verifyUpload() {
 		await page.goto('/verify');
@@ -98,7 +119,7 @@ test('an earner downloads their credential and /verify checks it, before and aft
 	await expect(result).toHaveAttribute('data-outcome', 'valid');
 	await expect(result).toContainText('Valid ✓');
 	await expect(page.getByTestId('verify-badge-name')).toHaveText(`Door hero ${suffix}`);
-	await page.screenshot({ path: 'test-results/openbadges-verify-valid-en.png', fullPage: true });
+	await page.screenshot({ path: `${shots}/openbadges-verify-valid-en.png`, fullPage: true });
 
 	// Garbage is read as unreadable, not an error page.
 	await page.goto('/verify');
@@ -116,7 +137,7 @@ test('an earner downloads their credential and /verify checks it, before and aft
 	await expect(page.getByTestId('verify-revocation-reason')).toHaveText(
 		'Awarded to the wrong Kenji'
 	);
-	await page.screenshot({ path: 'test-results/openbadges-verify-revoked-en.png', fullPage: true });
+	await page.screenshot({ path: `${shots}/openbadges-verify-revoked-en.png`, fullPage: true });
 
 	// The shared link and the OB 2.0 assertion say so too.
 	await page.goto(`/verify/${awardId}`);
@@ -128,10 +149,9 @@ test('an earner downloads their credential and /verify checks it, before and aft
 	result = await verifyUpload();
 	await expect(result).toHaveAttribute('data-outcome', 'revoked');
 	await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
-	await page.screenshot({ path: 'test-results/openbadges-verify-revoked-ar.png', fullPage: true });
+	await page.screenshot({ path: `${shots}/openbadges-verify-revoked-ar.png`, fullPage: true });
 	await page.goto('/verify');
-	await page.screenshot({ path: 'test-results/openbadges-verify-form-ar.png', fullPage: true });
+	await page.screenshot({ path: `${shots}/openbadges-verify-form-ar.png`, fullPage: true });
 
 	await admin.close();
-	await earner.close();
 });
