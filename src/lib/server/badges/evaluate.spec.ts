@@ -5,7 +5,7 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { ruleProgress, type BadgeRule, type RuleFact } from '$lib/domain/badge-rules';
 import { newId } from '$lib/domain/ids';
@@ -373,9 +373,12 @@ describe('when it runs', () => {
 
 	it('never lets a failed evaluation undo the write that asked for it', async () => {
 		const person = await personWith([]);
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		await handle.db.transaction(async (tx) => {
 			const version = await nextVersion(tx);
 			expect(await evaluateAwardsSafely(tx, 'not a uuid', version, AT)).toEqual([]);
+			expect(logged).toHaveBeenCalledOnce();
+			logged.mockRestore();
 			// The transaction is still usable.
 			await tx.insert(contributions).values({
 				id: newId(),
