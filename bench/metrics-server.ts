@@ -225,6 +225,12 @@ export async function benchmarkMetricsServer(
 			await Promise.all(
 				clients.map(async (client, part) => {
 					await client`set work_mem = '256MB'`;
+					if (process.env.GATHER_BENCH_EXPLAIN) {
+						await client`load 'auto_explain'`;
+						await client`set auto_explain.log_min_duration = '3s'`;
+						await client`set auto_explain.log_analyze = on`;
+						await client`set auto_explain.log_nested_statements = on`;
+					}
 					await client`select metric_rebuild_part(2, ${part})`;
 				})
 			);

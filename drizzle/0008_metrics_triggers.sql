@@ -502,13 +502,13 @@ BEGIN
 	), islands AS (
 		SELECT person_id, area, min(week) AS lo, max(week) AS hi FROM numbered GROUP BY 1, 2, island
 	), dense AS (
-		SELECT i.person_id, i.area, g::date AS week, coalesce(a.c, 0) AS c, coalesce(a.pts, 0) AS pts,
-			coalesce(a.chk, 0) AS chk
-		FROM islands i
-		CROSS JOIN LATERAL generate_series(i.lo, i.hi + 105, interval '7 days') AS g
-		LEFT JOIN activity a ON a.person_id = i.person_id AND a.area = i.area AND a.week = g::date
+		-- Every week of the islands (a filler row each), with the active weeks' rows beside
+		-- them: the windows are ranges of days, so the extra row of a week only adds its numbers.
+		SELECT i.person_id, i.area, g::date AS week, 0 AS c, 0 AS pts, 0 AS chk, true AS filler
+		FROM islands i CROSS JOIN LATERAL generate_series(i.lo, i.hi + 105, interval '7 days') AS g
+		UNION ALL SELECT person_id, area, week, c, pts, chk, false FROM activity
 	), windows AS (
-		SELECT person_id, area, week, c,
+		SELECT person_id, area, week, filler,
 			sum(c) OVER (PARTITION BY person_id, area ORDER BY week
 				RANGE BETWEEN interval '21 days' PRECEDING AND CURRENT ROW) AS recent,
 			coalesce(sum(c) OVER (PARTITION BY person_id, area ORDER BY week
@@ -521,11 +521,12 @@ BEGIN
 			w12then AS (PARTITION BY person_id, area ORDER BY week
 				RANGE BETWEEN interval '105 days' PRECEDING AND interval '28 days' PRECEDING)
 	), flags AS (
-		SELECT person_id, area, week AS day, 1 AS kind, 1 AS value FROM windows WHERE recent > 0
-		UNION ALL SELECT person_id, area, week, 3, 1 FROM windows WHERE recent = 0 AND before > 0
-		UNION ALL SELECT person_id, area, week, 3 + level, 1 FROM windows WHERE level > 0
-		UNION ALL SELECT person_id, area, week, 8, 1 FROM windows WHERE level > level4
-		UNION ALL SELECT person_id, area, week, 11, c FROM windows WHERE c <> 0
+		SELECT person_id, area, week AS day, 1 AS kind, 1 AS value FROM windows WHERE filler AND recent > 0
+		UNION ALL SELECT person_id, area, week, 3, 1 FROM windows WHERE filler AND recent = 0 AND before > 0
+		UNION ALL SELECT person_id, area, week, 3 + level, 1 FROM windows WHERE filler AND level > 0
+		UNION ALL SELECT person_id, area, week, 8, 1 FROM windows WHERE filler AND level > level4
+		UNION ALL SELECT person_id, area, week, 11, contributions FROM metric_person_weeks
+			WHERE abs(hashtext(person_id::text)) % parts = part
 		UNION ALL SELECT person_id, area, min(week), 2, 1 FROM metric_person_weeks
 			WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 		UNION ALL SELECT person_id, area, first_check_in, 9, 1 FROM metric_person_state
@@ -546,8 +547,10 @@ BEGIN
 		FROM flags f LEFT JOIN people_keys pk ON pk.person_id = f.person_id
 		GROUP BY 1, 2, 3, 4, 5
 	)
-	SELECT s.area, k.country, k.group_id, s.kind, s.day, sum(s.value)
-	FROM by_key_set s, unnest(metric_keys_of(nullif(s.country, ''), true, s.groups)) AS k
+	SELECT s.area, c.country, g.group_id, s.kind, s.day, sum(s.value)
+	FROM by_key_set s
+	CROSS JOIN LATERAL (SELECT '*' UNION ALL SELECT s.country WHERE s.country <> '') AS c(country)
+	CROSS JOIN LATERAL unnest('{00000000-0000-0000-0000-000000000000}'::uuid[] || s.groups) AS g(group_id)
 	GROUP BY 1, 2, 3, 4, 5
 	ORDER BY 1, 2, 3, 4, 5
 	ON CONFLICT (area, country, group_id, kind, day) DO UPDATE SET value = t.value + excluded.value;
@@ -573,8 +576,10 @@ BEGIN
 		WHERE abs(hashtext(m.person_id::text)) % parts = part
 		GROUP BY 1, 2, 3, 4, 5
 	)
-	SELECT s.area, k.country, k.group_id, s.cohort, s.month, sum(s.people)
-	FROM by_key_set s, unnest(metric_keys_of(nullif(s.country, ''), true, s.groups)) AS k
+	SELECT s.area, c.country, g.group_id, s.cohort, s.month, sum(s.people)
+	FROM by_key_set s
+	CROSS JOIN LATERAL (SELECT '*' UNION ALL SELECT s.country WHERE s.country <> '') AS c(country)
+	CROSS JOIN LATERAL unnest('{00000000-0000-0000-0000-000000000000}'::uuid[] || s.groups) AS g(group_id)
 	GROUP BY 1, 2, 3, 4, 5
 	ORDER BY 1, 2, 3, 4, 5
 	ON CONFLICT (area, country, group_id, cohort, month) DO UPDATE SET people = t.people + excluded.people;
