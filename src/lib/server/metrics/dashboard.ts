@@ -16,10 +16,13 @@ import { effectiveTaxonomy } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
 import type { Database } from '$lib/server/db';
 import { groups, people, taxonomyTerms } from '$lib/server/db/schema';
-import { referenceDashboard } from './reference';
+import { loadDashboard } from './queries';
 
-/** The one place that picks how the numbers are computed (reference: every row in memory). */
-export const loadDashboardData = referenceDashboard;
+/**
+ * The one place that picks how the numbers are computed: the rollups' SQL (queries.ts), or
+ * reference.ts's referenceDashboard (every row in memory, dashboardOf) — they agree.
+ */
+export const loadDashboardData = loadDashboard;
 
 /**
  * Organizers and admins only: nobody signed in goes to sign in and comes back; anyone else
