@@ -476,6 +476,8 @@ BEGIN
 		SELECT person_id, area, min(day) AS first FROM metric_person_check_ins
 		WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 	) AS f;
+	-- Fresh statistics, or the planner takes these tables for empty and joins them row by row.
+	ANALYZE metric_person_weeks, metric_person_months, metric_person_check_ins, metric_person_state;
 	-- Each person and area key over their islands of activity: runs of weeks from an active
 	-- week to 15 weeks after the last one less than 16 weeks apart (outside them no count can
 	-- be set), the windows as in metric_flags but as ranges of days. Counted per set of keys
