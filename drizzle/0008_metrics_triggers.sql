@@ -476,8 +476,18 @@ BEGIN
 		SELECT person_id, area, min(day) AS first FROM metric_person_check_ins
 		WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
 	) AS f;
-	-- Fresh statistics, or the planner takes these tables for empty and joins them row by row.
-	ANALYZE metric_person_weeks, metric_person_months, metric_person_check_ins, metric_person_state;
+	-- Each person's keys (country and groups while active), with statistics: the planner
+	-- then hashes them instead of joining row by row.
+	DROP TABLE IF EXISTS metric_rebuild_keys;
+	CREATE TEMP TABLE metric_rebuild_keys ON COMMIT DROP AS
+	SELECT p.id AS person_id,
+		CASE WHEN p.status = 'active' THEN coalesce(p.country, '') ELSE '' END AS country,
+		CASE WHEN p.status = 'active' THEN coalesce(m.groups, '{}') ELSE '{}' END AS groups
+	FROM people p
+	LEFT JOIN (SELECT person_id, array_agg(group_id ORDER BY group_id) AS groups FROM memberships
+		WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
+	WHERE abs(hashtext(p.id::text)) % parts = part;
+	ANALYZE metric_rebuild_keys;
 	-- Each person and area key over their islands of activity: runs of weeks from an active
 	-- week to 15 weeks after the last one less than 16 weeks apart (outside them no count can
 	-- be set), the windows as in metric_flags but as ranges of days. Counted per set of keys
@@ -535,18 +545,10 @@ BEGIN
 			WHERE abs(hashtext(person_id::text)) % parts = part
 		UNION ALL SELECT person_id, area, first_check_in, 10, 1 FROM metric_person_state
 			WHERE converted AND abs(hashtext(person_id::text)) % parts = part
-	), people_keys AS (
-		SELECT p.id AS person_id,
-			CASE WHEN p.status = 'active' THEN p.country END AS country,
-			CASE WHEN p.status = 'active' THEN coalesce(m.groups, '{}') ELSE '{}' END AS groups
-		FROM people p
-		LEFT JOIN (SELECT person_id, array_agg(group_id ORDER BY group_id) AS groups FROM memberships
-			WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
-		WHERE abs(hashtext(p.id::text)) % parts = part
 	), by_key_set AS (
 		SELECT f.area, coalesce(pk.country, '') AS country, coalesce(pk.groups, '{}') AS groups,
 			f.kind, f.day, sum(f.value) AS value
-		FROM flags f LEFT JOIN people_keys pk ON pk.person_id = f.person_id
+		FROM flags f LEFT JOIN metric_rebuild_keys pk ON pk.person_id = f.person_id
 		GROUP BY 1, 2, 3, 4, 5
 	)
 	SELECT s.area, c.country, g.group_id, s.kind, s.day, sum(s.value)
@@ -561,20 +563,12 @@ BEGIN
 	WITH firsts AS (
 		SELECT person_id, area, min(month) AS cohort FROM metric_person_months
 		WHERE abs(hashtext(person_id::text)) % parts = part GROUP BY 1, 2
-	), people_keys AS (
-		SELECT p.id AS person_id,
-			CASE WHEN p.status = 'active' THEN p.country END AS country,
-			CASE WHEN p.status = 'active' THEN coalesce(m.groups, '{}') ELSE '{}' END AS groups
-		FROM people p
-		LEFT JOIN (SELECT person_id, array_agg(group_id ORDER BY group_id) AS groups FROM memberships
-			WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
-		WHERE abs(hashtext(p.id::text)) % parts = part
 	), by_key_set AS (
 		SELECT m.area, coalesce(pk.country, '') AS country, coalesce(pk.groups, '{}') AS groups,
 			f.cohort, m.month, count(*) AS people
 		FROM metric_person_months m
 		JOIN firsts f ON f.person_id = m.person_id AND f.area = m.area
-		LEFT JOIN people_keys pk ON pk.person_id = m.person_id
+		LEFT JOIN metric_rebuild_keys pk ON pk.person_id = m.person_id
 		WHERE abs(hashtext(m.person_id::text)) % parts = part
 		GROUP BY 1, 2, 3, 4, 5
 	)
@@ -588,11 +582,7 @@ BEGIN
 	RAISE NOTICE 'metric_rebuild_part %: % ms', part, round(extract(epoch FROM clock_timestamp() - started) * 1000);
 	INSERT INTO metric_event_people AS t (event_id, country, group_id, registrations, check_ins)
 	WITH people_keys AS (
-		SELECT p.id AS person_id, metric_keys_of(p.country, p.status = 'active', m.groups) AS keys
-		FROM people p
-		LEFT JOIN (SELECT person_id, array_agg(group_id) AS groups FROM memberships
-			WHERE status = 'member' GROUP BY 1) AS m ON m.person_id = p.id
-		WHERE abs(hashtext(p.id::text)) % parts = part
+		SELECT person_id, metric_keys_of(nullif(country, ''), true, groups) AS keys FROM metric_rebuild_keys
 	), attendance AS (
 		SELECT event_id, person_id, 1 AS registrations, 0 AS check_ins FROM registrations WHERE status = 'registered'
 		UNION ALL SELECT event_id, person_id, 0, 1 FROM check_ins
