@@ -316,7 +316,14 @@ async function runMetricsOnly(root: string, size: Size): Promise<number> {
 
 export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const size = argv.includes('--quick') ? SIZES.quick : SIZES.full;
-	if (argv.includes('metrics')) return runMetricsOnly(root, size);
+	// `-- metrics --medium`: the metrics alone at a quarter of the full scale.
+	if (argv.includes('metrics'))
+		return runMetricsOnly(
+			root,
+			argv.includes('--medium')
+				? { ...SIZES.full, metricsPeople: 250_000, metricsContributions: 2_500_000 }
+				: size
+		);
 	const cleanup = new Cleanup();
 	const interrupted = async () => {
 		await cleanup.run();
