@@ -66,7 +66,8 @@ export default defineConfig({
 						/^\/events\.ics$/,
 						/^\/ob\//,
 						/^\/verify(\/|$)/,
-						/^\/dashboard(\/|$)/
+						// Workbox matches the path with its query: /dashboard?area=… must not get the shell.
+						/^\/dashboard(\/|\?|$)/
 					],
 					// Dashboards are rendered by the server; the last one seen is kept for reading
 					// offline (network first). Signing out empties this cache.
