@@ -12,7 +12,7 @@ import { eventKey, eventRow, registrationRow } from '$lib/client/testing/events'
 import type { Actor } from '$lib/domain/actor';
 import type { Registration } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { MutationArgs, MutationName } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
 import { verifyTicket } from '$lib/domain/tickets';
 import { community } from './directory';
 
@@ -111,7 +111,7 @@ export async function doorDevice(attendees: number, scans: number): Promise<Door
 
 		const opening = performance.now();
 		desk = await DoorDesk.open(db, event.id, {
-			mutate: async <Name extends MutationName>(mutation: Name, args: MutationArgs<Name>) => {
+			mutate: async <Name extends MutationName>(mutation: Name, args: MutationInput<Name>) => {
 				await runMutation(db, organizer, mutation, args);
 			},
 			deviceName: () => 'Door 1'

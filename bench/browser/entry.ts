@@ -37,7 +37,12 @@ function contribution(index: number, personId: string, version: number): Contrib
 		...contributionArgs(index),
 		personId,
 		eventId: null,
+		durationMinutes: null,
+		location: null,
 		createdAt: new Date().toISOString(),
+		editedAt: null,
+		verifiedBy: null,
+		verifiedAt: null,
 		version
 	};
 }
