@@ -8,6 +8,7 @@ import {
 	type PullResponse
 } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
+import { SEED_BADGES } from '$lib/server/db/seed-data';
 import { currentVersion } from '$lib/server/db/versions';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { addPerson, logContribution } from '$lib/server/testing/fixtures';
@@ -87,14 +88,17 @@ describe('handlePull', () => {
 	it("never delivers another person's contributions, rejections or email", async () => {
 		const [page] = await pullAll(newcomer, newId(), 5000);
 		expect(page.changes.contributions.map((row) => row.personId)).toEqual([newcomer.personId]);
-		expect(page.changes.awards).toEqual([]);
+		// Only their own awards: logging a first contribution earned the seed's rule badge.
+		expect(page.changes.awards.map((award) => [award.personId, award.source])).toEqual([
+			[newcomer.personId, 'rule']
+		]);
 		const others = page.changes.people.filter((person) => person.id !== newcomer.personId);
 		expect(others.length).toBeGreaterThan(0);
 		expect(others.every((person) => person.email === null)).toBe(true);
 		// The community event is visible, the organizer's attendee list is not.
 		expect(page.changes.events).toHaveLength(2);
 		expect(page.changes.registrations).toEqual([]);
-		expect(page.changes.badges).toHaveLength(4);
+		expect(page.changes.badges).toHaveLength(SEED_BADGES.length);
 	});
 
 	it('gives an organizer the attendee lists of the events they run', async () => {
