@@ -72,6 +72,11 @@ export async function signUp(
 	// The recovery codes are shown once, right after sign-up, until the person has saved them.
 	await page.getByTestId('recovery-saved').click();
 	await expect(page.getByTestId('log-cta')).toBeVisible();
+	// A new person's first contribution earns the community's first-contribution badge, and its
+	// celebration covers the screen: tests about other things close it whenever it shows.
+	await page.addLocatorHandler(page.getByTestId('celebration'), async (dialog) => {
+		await dialog.getByRole('button').last().click();
+	});
 	return authenticator;
 }
 
@@ -85,7 +90,11 @@ export function localToday(): string {
 
 /** The outbox's size, read from the page's IndexedDB. */
 export function outboxCount(page: Page): Promise<number> {
-	return page.evaluate(() => (window as unknown as GatherWindow).__gather.database!.outbox.count());
+	// NaN while the app is still opening the person's database (a poll waits for a number).
+	return page.evaluate(
+		async () =>
+			(await (window as unknown as GatherWindow).__gather.database?.outbox.count()) ?? Number.NaN
+	);
 }
 
 /** Hold each request to `paths` for `ms` (a slow network); returns the function that undoes it. */
