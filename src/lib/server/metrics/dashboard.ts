@@ -1,6 +1,6 @@
 /**
  * What the dashboard page and its CSV export share: who may see it, the filters the URL asks
- * for, the numbers, and the choices of the filters form.
+ * for, and the choices of the filters form. The numbers come from queries.ts loadDashboard.
  */
 import { error, redirect } from '@sveltejs/kit';
 import { asc, eq, isNotNull } from 'drizzle-orm';
@@ -16,13 +16,6 @@ import { effectiveTaxonomy } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
 import type { Database } from '$lib/server/db';
 import { groups, people, taxonomyTerms } from '$lib/server/db/schema';
-import { loadDashboard } from './queries';
-
-/**
- * The one place that picks how the numbers are computed: the rollups' SQL (queries.ts), or
- * reference.ts's referenceDashboard (every row in memory, dashboardOf) — they agree.
- */
-export const loadDashboardData = loadDashboard;
 
 /**
  * Organizers and admins only: nobody signed in goes to sign in and comes back; anyone else
