@@ -666,6 +666,33 @@ export const metricCohorts = pgTable(
 	]
 );
 
+/**
+ * Per person and area (and '*'): contributions in the 12, 26 and 52 weeks ending with the week
+ * of metric_recent_as_of (the dashboard's preset periods), for the absence factor's busiest
+ * people first (drizzle/0009_metrics_absence.sql; moved on by metric_recent_roll).
+ */
+export const metricPersonRecent = pgTable(
+	'metric_person_recent',
+	{
+		personId: uuid('person_id').notNull(),
+		area: text('area').notNull(),
+		c12: integer('c12').notNull(),
+		c26: integer('c26').notNull(),
+		c52: integer('c52').notNull()
+	},
+	(table) => [
+		primaryKey({ columns: [table.personId, table.area] }),
+		index('metric_person_recent_c12_idx').on(table.area, table.c12.desc()),
+		index('metric_person_recent_c26_idx').on(table.area, table.c26.desc()),
+		index('metric_person_recent_c52_idx').on(table.area, table.c52.desc())
+	]
+);
+
+/** The Monday metric_person_recent's periods end with (one row). */
+export const metricRecentAsOf = pgTable('metric_recent_as_of', {
+	week: date('week', { mode: 'string' }).primaryKey()
+});
+
 /** Per event and filter: registrations (status registered) and check-ins. */
 export const metricEventPeople = pgTable(
 	'metric_event_people',

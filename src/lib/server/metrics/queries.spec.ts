@@ -107,7 +107,10 @@ async function reset() {
 	await db.execute(sql`truncate contributions, check_ins, registrations, events, memberships,
 		groups, people, taxonomy_terms, metric_person_weeks, metric_person_months,
 		metric_person_check_ins, metric_person_state, metric_counts, metric_cohorts,
-		metric_event_people cascade`);
+		metric_event_people, metric_person_recent cascade`);
+	// The recent periods (the absence factor's rollup) end with TO, as if it were this week.
+	await db.execute(sql`delete from metric_recent_as_of`);
+	await db.execute(sql`insert into metric_recent_as_of (week) values (${TO}::date)`);
 }
 
 const dayOf = (offset: number) => addDays(FIRST_DAY, offset);
@@ -259,6 +262,10 @@ describe('loadDashboard', () => {
 						where person_id = ${uuid(2, 6)}::uuid`);
 					await db.execute(sql`update events set area = 'events' where id = ${uuid(3, 0)}::uuid`);
 					await expectSame('changed');
+
+					// A new week: the recent periods move on (here from a week before TO to TO).
+					await db.execute(sql`select metric_recent_roll(${addDays(TO, -7)}::date)`);
+					await expectSame('moved on');
 
 					// A weight change rebuilds everything from the rows.
 					await db.execute(sql`insert into taxonomy_terms (kind, slug, weight, version)

@@ -31,7 +31,7 @@ import {
 	type EventsMonth,
 	type LevelCounts
 } from '$lib/domain/metrics';
-import { addDays, addMonths, monthOf } from '$lib/domain/weeks';
+import { addDays, addMonths, daysBetween, monthOf } from '$lib/domain/weeks';
 import type { Database, Transaction } from '$lib/server/db';
 
 /** The group key of "every person" in the rollups. */
@@ -51,6 +51,13 @@ export const METRIC_KINDS = {
 	converted: 10,
 	contributions: 11
 } as const;
+
+/**
+ * metric_counts kinds above this are gaps: kind GAP_KINDS + g counts, per week, the people
+ * contributing that week whose previous contribution was g weeks before (157: never, or 157
+ * weeks or more before).
+ */
+export const GAP_KINDS = 100;
 
 const LEVEL_KINDS = [
 	['exploring', METRIC_KINDS.exploring],
@@ -145,9 +152,60 @@ async function readEvents(db: Database | Transaction, filters: DashboardFilters)
 	);
 }
 
-/** How many people made how many contributions in the period: [contributions, people]. */
-async function readAbsence(db: Database | Transaction, filters: DashboardFilters) {
-	const { area } = keysOf(filters);
+/** The preset periods' lengths metric_person_recent keeps (12 weeks, 6 and 12 months). */
+const RECENT_WEEKS = [12, 26, 52];
+
+/** A period's absence factor: the fewest people whose contributions make half of them. */
+interface Absence {
+	factor: number;
+	total: number;
+	contributors: number;
+	carried: number;
+}
+
+/**
+ * The absence factor. Contributions and distinct contributors come from metric_counts (kind 11,
+ * and the gap kinds: the people whose previous week falls before the period); the factor walks
+ * metric_person_recent from the busiest down when the period is a preset one ending with its
+ * week (moved on first when the period ends later), else sums metric_person_weeks per person.
+ */
+async function readAbsence(
+	db: Database | Transaction,
+	filters: DashboardFilters
+): Promise<Absence> {
+	const { area, country, group } = keysOf(filters);
+	const { from, to } = filters;
+	const weeks = daysBetween(from, to) / 7 + 1;
+	if (RECENT_WEEKS.includes(weeks)) {
+		const [asOf] = await query<{ week: string }>(
+			db,
+			sql`select week::text as week from metric_recent_as_of`
+		);
+		if (asOf && asOf.week < to) await db.execute(sql`select metric_recent_roll(${to}::date)`);
+		if (asOf && asOf.week <= to) {
+			const [row] = await query<{ total: number; contributors: number }>(
+				db,
+				sql`select coalesce(sum(value) filter (where kind = ${METRIC_KINDS.contributions}), 0)::int as total,
+						coalesce(sum(value) filter (where kind > ${GAP_KINDS} and (kind - ${GAP_KINDS}) * 7 > day - ${from}::date), 0)::int as contributors
+					from metric_counts
+					where area = ${area} and country = ${country} and group_id = ${group}::uuid
+						and (kind = ${METRIC_KINDS.contributions} or kind > ${GAP_KINDS})
+						and day between ${from}::date and ${to}::date`
+			);
+			const total = Number(row.total);
+			const [top] = await query<{ factor: number; carried: number }>(
+				db,
+				sql`select factor, carried::float8 as carried
+					from metric_absence_top(${area}, ${country}, ${group}::uuid, ${weeks}, ${total})`
+			);
+			return {
+				factor: Number(top.factor),
+				total,
+				contributors: Number(row.contributors),
+				carried: Number(top.carried)
+			};
+		}
+	}
 	const people: SQL[] = [];
 	if (filters.country !== null)
 		people.push(sql`exists (select 1 from people p
@@ -157,14 +215,31 @@ async function readAbsence(db: Database | Transaction, filters: DashboardFilters
 			where m.person_id = w.person_id and m.group_id = ${filters.groupId}::uuid
 				and m.status = 'member' and p.status = 'active')`);
 	const kept = people.length ? sql` and ${sql.join(people, sql` and `)}` : sql``;
-	return query<{ contributions: number; people: number }>(
+	const rows = await query<{ contributions: number; people: number }>(
 		db,
 		sql`select n as contributions, count(*)::int as people from (
 				select person_id, sum(contributions)::int as n from metric_person_weeks w
-				where area = ${area} and week between ${filters.from}::date and ${filters.to}::date${kept}
+				where area = ${area} and week between ${from}::date and ${to}::date${kept}
 				group by person_id
 			) as per group by n order by n desc`
 	);
+	// Fewest people carrying half the contributions: walk the histogram from the busiest.
+	const histogram = rows.map((row) => ({
+		contributions: Number(row.contributions),
+		people: Number(row.people)
+	}));
+	const total = histogram.reduce((sum, row) => sum + row.contributions * row.people, 0);
+	const contributors = histogram.reduce((sum, row) => sum + row.people, 0);
+	let factor = 0;
+	let carried = 0;
+	for (const row of histogram) {
+		if (total === 0 || carried * 2 >= total) break;
+		const needed = Math.ceil((total - carried * 2) / (2 * row.contributions));
+		const taken = Math.min(row.people, needed);
+		factor += taken;
+		carried += taken * row.contributions;
+	}
+	return { factor, total, contributors, carried };
 }
 
 /** Every number on the community dashboard for these filters (domain/metrics.ts dashboardOf). */
@@ -175,7 +250,7 @@ export async function loadDashboard(
 ): Promise<DashboardData> {
 	const { from, to } = filters;
 	const end = addDays(to, 6);
-	const [count, cohort, eventRows, absenceRows] = await Promise.all([
+	const [count, cohort, eventRows, absence] = await Promise.all([
 		readCounts(db, filters),
 		readCohorts(db, filters),
 		readEvents(db, filters),
@@ -245,23 +320,6 @@ export async function loadDashboard(
 		{ held: 0, registrations: 0, checkIns: 0 }
 	);
 
-	// Fewest people carrying half the contributions: walk the histogram from the busiest.
-	const histogram = absenceRows.map((row) => ({
-		contributions: Number(row.contributions),
-		people: Number(row.people)
-	}));
-	const total = histogram.reduce((sum, row) => sum + row.contributions * row.people, 0);
-	const contributors = histogram.reduce((sum, row) => sum + row.people, 0);
-	let factor = 0;
-	let carried = 0;
-	for (const row of histogram) {
-		if (total === 0 || carried * 2 >= total) break;
-		const needed = Math.ceil((total - carried * 2) / (2 * row.contributions));
-		const taken = Math.min(row.people, needed);
-		factor += taken;
-		carried += taken * row.contributions;
-	}
-
 	return {
 		filters,
 		generatedAt,
@@ -281,7 +339,12 @@ export async function loadDashboard(
 			months: eventMonths,
 			total: { ...eventTotal, attendanceRate: ratio(eventTotal.checkIns, eventTotal.registrations) }
 		},
-		absence: { factor, total, contributors, topShare: ratio(carried, total) }
+		absence: {
+			factor: absence.factor,
+			total: absence.total,
+			contributors: absence.contributors,
+			topShare: ratio(absence.carried, absence.total)
+		}
 	};
 }
 
