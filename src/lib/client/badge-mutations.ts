@@ -1,22 +1,42 @@
 /**
- * The device side of the badge mutations (badge classes, revocations, nominations): the same
- * rules as the server's appliers (server/badges/apply.ts), decided over what this device holds.
+ * The device side of the badge mutations (badge classes, grants, revocations, nominations): the
+ * same rules as the server's appliers (server/badges/apply.ts), decided over what this device holds.
  * What the device cannot know (a row it does not hold, the image's real bytes) the server decides.
  */
 import { ruleProblem } from '$lib/domain/badge-rules';
+import { grantedAward } from '$lib/domain/conflicts';
+import type { Award } from '$lib/domain/entities';
 import { mutationTime } from '$lib/domain/mutations';
-import { canDecideNomination } from '$lib/domain/permissions';
+import { canAward, canDecideNomination } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { GatherDatabase } from './db';
 import type { LocalMutation } from './mutations';
 import { discardUnconfirmed } from './unconfirmed';
 
-type BadgeMutationName = 'badge.save' | 'award.revoke' | 'nomination.create' | 'nomination.decide';
+type BadgeMutationName =
+	'badge.save' | 'award.grant' | 'award.revoke' | 'nomination.create' | 'nomination.decide';
 
 /** An archived badge is awarded no more (by hand, nomination or rule). */
 async function requireOpenBadge(db: GatherDatabase, badgeId: string): Promise<void> {
 	const badge = await db.badges.get(badgeId);
 	if (badge?.archived) throw new MutationRejected('closed', 'badge archived');
+}
+
+/** Grant a badge (grantedAward over the row this device holds); a new award takes `id`. */
+async function grant(
+	db: GatherDatabase,
+	key: { badgeId: string; personId: string; id: string },
+	facts: Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence' | 'source'>
+): Promise<void> {
+	await requireOpenBadge(db, key.badgeId);
+	const existing = await db.awards.get([key.badgeId, key.personId]);
+	await db.awards.put({
+		id: existing?.id ?? key.id,
+		badgeId: key.badgeId,
+		personId: key.personId,
+		...grantedAward(existing ?? null, facts),
+		version: existing?.version ?? 0
+	});
 }
 
 export const badgeMutations: { [Name in BadgeMutationName]: LocalMutation<Name> } = {
@@ -38,6 +58,25 @@ export const badgeMutations: { [Name in BadgeMutationName]: LocalMutation<Name> 
 		async discard(db, args) {
 			await discardUnconfirmed(db.badges, args.id);
 			// An edit the server refused comes back with its re-stamped row on the next pull.
+		}
+	},
+
+	'award.grant': {
+		async apply(db, args, context) {
+			if (!canAward(context.actor, args.personId)) throw new MutationRejected('forbidden');
+			await grant(
+				db,
+				{ badgeId: args.badgeId, personId: args.personId, id: args.id ?? crypto.randomUUID() },
+				{
+					awardedAt: mutationTime(context),
+					awardedBy: context.actor.personId,
+					evidence: args.evidence,
+					source: 'manual'
+				}
+			);
+		},
+		async discard(db, args) {
+			await discardUnconfirmed(db.awards, [args.badgeId, args.personId]);
 		}
 	},
 
@@ -96,26 +135,17 @@ export const badgeMutations: { [Name in BadgeMutationName]: LocalMutation<Name> 
 				throw new MutationRejected('already_decided');
 			}
 			const at = mutationTime(context);
-			if (args.approve) {
-				await requireOpenBadge(db, nomination.badgeId);
-				const key: [string, string] = [nomination.badgeId, nomination.personId];
-				const award = await db.awards.get(key);
-				// A standing award stays as it was; a revoked one is reinstated by the approval.
-				if (!award || award.revokedAt !== null)
-					await db.awards.put({
-						id: award?.id ?? args.awardId,
-						badgeId: nomination.badgeId,
-						personId: nomination.personId,
+			if (args.approve)
+				await grant(
+					db,
+					{ badgeId: nomination.badgeId, personId: nomination.personId, id: args.awardId },
+					{
 						awardedAt: at,
 						awardedBy: context.actor.personId,
-						source: 'nomination',
 						evidence: nomination.reason,
-						revokedAt: null,
-						revokedBy: null,
-						revocationReason: null,
-						version: award?.version ?? 0
-					});
-			}
+						source: 'nomination'
+					}
+				);
 			await db.nominations.update(args.id, {
 				status,
 				decidedBy: context.actor.personId,

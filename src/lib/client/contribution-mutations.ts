@@ -10,7 +10,7 @@
 import { mutationTime, writtenAt } from '$lib/domain/mutations';
 import { canVerifyContribution, contributionEditProblem } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
-import { loggableProblem } from '$lib/domain/taxonomy';
+import { requireLoggable } from '$lib/domain/taxonomy';
 import type { LocalMutation } from './mutations';
 import { discardUnconfirmed } from './unconfirmed';
 
@@ -21,27 +21,14 @@ export const contributionMutations: {
 	[Name in ContributionMutationName]: LocalMutation<Name>;
 } = {
 	'contribution.edit': {
-		async apply(db, args, context) {
-			const row = await db.contributions.get(args.id);
+		async apply(db, { id, ...fields }, context) {
+			const row = await db.contributions.get(id);
 			if (!row) return; // not on this device: the server decides
 			const problem = contributionEditProblem(context.actor, row, writtenAt(context), 'edit');
 			if (problem) throw new MutationRejected(problem);
-			if (args.area !== row.area || args.activityType !== row.activityType) {
-				const loggable = loggableProblem(await db.taxonomy(), args.area, args.activityType);
-				if (loggable) throw new MutationRejected('invalid', loggable);
-			}
-			await db.contributions.put({
-				...row,
-				area: args.area,
-				activityType: args.activityType,
-				description: args.description,
-				happenedOn: args.happenedOn,
-				link: args.link,
-				eventId: args.eventId,
-				durationMinutes: args.durationMinutes,
-				location: args.location,
-				editedAt: mutationTime(context)
-			});
+			if (fields.area !== row.area || fields.activityType !== row.activityType)
+				requireLoggable(await db.taxonomy(), fields.area, fields.activityType);
+			await db.contributions.put({ ...row, ...fields, editedAt: mutationTime(context) });
 		},
 		async discard() {
 			// The server re-stamps the contribution after a refusal: the next pull restores it.

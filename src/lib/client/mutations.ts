@@ -7,7 +7,7 @@
 import type { Actor } from '$lib/domain/actor';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { canCurate, canJoinGroup } from '$lib/domain/permissions';
-import { mergeAward, mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
+import { mergeProfile, type FieldClocks } from '$lib/domain/conflicts';
 import {
 	MAX_CLOCK_DRIFT_MS,
 	decodeHlc,
@@ -92,35 +92,6 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 		},
 		async discard() {
 			// The server re-stamps the person after a refusal: the next pull restores the row.
-		}
-	},
-	'award.grant': {
-		async apply(db, args, context) {
-			if ((await db.badges.get(args.badgeId))?.archived)
-				throw new MutationRejected('closed', 'badge archived');
-			const existing = await db.awards.get([args.badgeId, args.personId]);
-			const incoming = {
-				awardedAt: mutationTime(context),
-				awardedBy: context.actor.personId,
-				evidence: args.evidence
-			};
-			// The same rule as the server: a revoked award is reinstated by this grant.
-			const standing = existing && existing.revokedAt === null ? existing : null;
-			const merged = standing ? mergeAward(standing, incoming) : incoming;
-			await db.awards.put({
-				id: existing?.id ?? args.id ?? crypto.randomUUID(),
-				badgeId: args.badgeId,
-				personId: args.personId,
-				...merged,
-				source: standing?.source ?? 'manual',
-				revokedAt: null,
-				revokedBy: null,
-				revocationReason: null,
-				version: existing?.version ?? 0
-			});
-		},
-		async discard(db, args) {
-			await discardUnconfirmed(db.awards, [args.badgeId, args.personId]);
 		}
 	},
 	'rejection.dismiss': {

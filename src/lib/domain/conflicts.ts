@@ -84,7 +84,10 @@ export function admissionFacts(admission: Admission): CheckInFacts {
 type AwardFacts = Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence'>;
 
 /** Which of two awards of the same badge to the same person stands. Commutative. */
-export function mergeAward(existing: AwardFacts | null, incoming: AwardFacts): AwardFacts {
+export function mergeAward<Facts extends AwardFacts>(
+	existing: Facts | null,
+	incoming: Facts
+): Facts {
 	if (!existing) return incoming;
 	const at = Date.parse(existing.awardedAt);
 	const bt = Date.parse(incoming.awardedAt);
@@ -135,4 +138,29 @@ export function mergeProfile(
 		clocks[key] = hlc;
 	}
 	return { changes: changes as Partial<Pick<Person, ProfileField>>, privacy, clocks };
+}
+
+type GrantFacts = Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence' | 'source'>;
+
+/**
+ * What a grant (by hand, or an approved nomination) leaves on the award row of its badge and
+ * person, given the row already there (or none). A standing award folds with the grant by
+ * mergeAward, the winner's source with it; a revoked award is reinstated by the grant alone.
+ * The same on the device and the server (award.grant, nomination.decide).
+ */
+export function grantedAward(
+	existing: (GrantFacts & { revokedAt: unknown }) | null,
+	grant: GrantFacts
+): GrantFacts & { revokedAt: null; revokedBy: null; revocationReason: null } {
+	const standing = existing && existing.revokedAt === null ? existing : null;
+	const { awardedAt, awardedBy, evidence, source } = mergeAward<GrantFacts>(standing, grant);
+	return {
+		awardedAt,
+		awardedBy,
+		evidence,
+		source,
+		revokedAt: null,
+		revokedBy: null,
+		revocationReason: null
+	};
 }

@@ -7,6 +7,7 @@
  * screen read the taxonomy through it.
  */
 import { z } from 'zod';
+import { MutationRejected } from './rejection';
 
 export const AREAS = [
 	'community',
@@ -49,20 +50,14 @@ export const ATTENDED = 'attended';
 /** Every built-in activity type: the logged ones, and `attended`. */
 export const ACTIVITY_TYPES = [...LOGGED_ACTIVITY_TYPES, ATTENDED] as const;
 
-export type BuiltInActivityType = (typeof ACTIVITY_TYPES)[number];
 /** A built-in activity type (its name is a message). */
-export type ActivityType = BuiltInActivityType;
-export type LoggedActivityType = (typeof LOGGED_ACTIVITY_TYPES)[number];
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export const TAXONOMY_KINDS = ['area', 'activity'] as const;
 export type TaxonomyKind = (typeof TAXONOMY_KINDS)[number];
 
 /** A term's stable identifier: lower-case letters, digits and underscores. */
 export const taxonomySlug = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/);
-
-/** A contribution's area or activity type: any slug; the taxonomy decides if it is usable. */
-export type AreaSlug = string;
-export type ActivityTypeSlug = string;
 
 /** How much one contribution of a type counts when nobody set a weight. */
 export const DEFAULT_WEIGHT = 1;
@@ -154,4 +149,10 @@ export function loggableProblem(
 	if (!activity) return 'unknown_activity';
 	if (areaTerm.archived || activity.archived) return 'archived';
 	return null;
+}
+
+/** Refuses (as invalid, with the problem) an area and type that cannot be logged now: both appliers. */
+export function requireLoggable(taxonomy: Taxonomy, area: string, activityType: string): void {
+	const problem = loggableProblem(taxonomy, area, activityType);
+	if (problem) throw new MutationRejected('invalid', problem);
 }

@@ -1,13 +1,16 @@
 /**
- * The server side of the badge mutations (badge classes, revocations, nominations): what only
+ * The server side of the badge mutations (badge classes, grants, revocations, nominations): what only
  * the server's data can decide (the taxonomy a rule names, slugs, the image's real bytes, who
  * a nomination is for), mirrored on the device by client/badge-mutations.ts.
  */
 import { and, eq, ne } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
+import { uuidv7 } from 'uuidv7';
 import { ruleProblem, type BadgeRule } from '$lib/domain/badge-rules';
+import { grantedAward } from '$lib/domain/conflicts';
+import type { Award } from '$lib/domain/entities';
 import { mutationTime, writtenAt } from '$lib/domain/mutations';
-import { canDecideNomination, canNominate } from '$lib/domain/permissions';
+import { canAward, canDecideNomination, canNominate } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
 import { activePersonId } from '$lib/server/db/person-ids';
@@ -16,7 +19,8 @@ import { readTaxonomy } from '$lib/server/contributions/taxonomy';
 import type { ServerMutation } from '$lib/server/sync/apply';
 import { awardEveryoneMeeting } from './evaluate';
 
-type BadgeMutationName = 'badge.save' | 'award.revoke' | 'nomination.create' | 'nomination.decide';
+type BadgeMutationName =
+	'badge.save' | 'award.grant' | 'award.revoke' | 'nomination.create' | 'nomination.decide';
 
 /**
  * A data URL's bytes must be the image type it declares: the schema only checked its shape,
@@ -49,6 +53,30 @@ async function openBadge(tx: Transaction, badgeId: string) {
 		.where(eq(badges.id, badgeId));
 	if (!badge) throw new MutationRejected('not_found', 'badge');
 	if (badge.archived) throw new MutationRejected('closed', 'badge archived');
+}
+
+/**
+ * Grant a badge (grantedAward over the row held, locked); a new award takes `id`. The badge
+ * must be open (openBadge) first.
+ */
+async function grant(
+	tx: Transaction,
+	key: { badgeId: string; personId: string; id: string },
+	facts: Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence' | 'source'>,
+	version: number
+): Promise<void> {
+	const where = awardKey(key);
+	const [existing] = await tx.select().from(awards).where(where).for('update');
+	const granted = grantedAward(
+		existing ? { ...existing, awardedAt: existing.awardedAt.toISOString() } : null,
+		facts
+	);
+	const values = { ...granted, awardedAt: new Date(granted.awardedAt), version };
+	if (existing) await tx.update(awards).set(values).where(where);
+	else
+		await tx
+			.insert(awards)
+			.values({ id: key.id, badgeId: key.badgeId, personId: key.personId, ...values });
 }
 
 export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name> } = {
@@ -85,6 +113,28 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 		},
 		async touch(tx, args, version) {
 			await tx.update(badges).set({ version }).where(eq(badges.id, args.id));
+		}
+	},
+
+	'award.grant': {
+		async apply(tx, args, context, version) {
+			await openBadge(tx, args.badgeId);
+			const personId = await activePersonId(tx, args.personId);
+			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
+			await grant(
+				tx,
+				{ badgeId: args.badgeId, personId, id: args.id ?? uuidv7() },
+				{
+					awardedAt: mutationTime(context),
+					awardedBy: context.actor.personId,
+					evidence: args.evidence,
+					source: 'manual'
+				},
+				version
+			);
+		},
+		async touch(tx, args, version) {
+			await tx.update(awards).set({ version }).where(awardKey(args));
 		}
 	},
 
@@ -152,41 +202,27 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 			if (!nomination) throw new MutationRejected('not_found', 'nomination');
 			if (!canDecideNomination(context.actor, nomination)) throw new MutationRejected('forbidden');
 			if (nomination.status !== 'pending') throw new MutationRejected('already_decided');
-			const at = new Date(mutationTime(context));
+			const at = mutationTime(context);
 			if (args.approve) {
 				await openBadge(tx, nomination.badgeId);
-				const where = awardKey(nomination);
-				const [award] = await tx
-					.select({ revokedAt: awards.revokedAt })
-					.from(awards)
-					.where(where)
-					.for('update');
-				const values = {
-					awardedAt: at,
-					awardedBy: context.actor.personId,
-					source: 'nomination' as const,
-					evidence: nomination.reason,
-					revokedAt: null,
-					revokedBy: null,
-					revocationReason: null,
+				await grant(
+					tx,
+					{ badgeId: nomination.badgeId, personId: nomination.personId, id: args.awardId },
+					{
+						awardedAt: at,
+						awardedBy: context.actor.personId,
+						evidence: nomination.reason,
+						source: 'nomination'
+					},
 					version
-				};
-				// A standing award stays as it was; a revoked one is reinstated by the approval.
-				if (!award)
-					await tx.insert(awards).values({
-						id: args.awardId,
-						badgeId: nomination.badgeId,
-						personId: nomination.personId,
-						...values
-					});
-				else if (award.revokedAt !== null) await tx.update(awards).set(values).where(where);
+				);
 			}
 			await tx
 				.update(nominations)
 				.set({
 					status: args.approve ? 'approved' : 'declined',
 					decidedBy: context.actor.personId,
-					decidedAt: at,
+					decidedAt: new Date(at),
 					version
 				})
 				.where(eq(nominations.id, args.id));

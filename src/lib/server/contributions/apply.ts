@@ -7,12 +7,13 @@ import { and, eq } from 'drizzle-orm';
 import { mutationTime, writtenAt } from '$lib/domain/mutations';
 import { canVerifyContribution, contributionEditProblem } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
+import { requireLoggable } from '$lib/domain/taxonomy';
 import type { Transaction } from '$lib/server/db';
 import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
 import { contributions, taxonomyTerms } from '$lib/server/db/schema';
 import type { ServerMutation } from '$lib/server/sync/apply';
 import { recordDeletion } from '$lib/server/sync/deletions';
-import { readTaxonomy, requireLoggable } from './taxonomy';
+import { readTaxonomy } from './taxonomy';
 
 type ContributionMutationName =
 	'contribution.edit' | 'contribution.delete' | 'contribution.verify' | 'taxonomy.save';
@@ -37,27 +38,16 @@ export const contributionMutations: {
 	[Name in ContributionMutationName]: ServerMutation<Name>;
 } = {
 	'contribution.edit': {
-		async apply(tx, args, context, version) {
-			const row = await lockedContribution(tx, args.id);
+		async apply(tx, { id, ...fields }, context, version) {
+			const row = await lockedContribution(tx, id);
 			const problem = contributionEditProblem(context.actor, row, writtenAt(context), 'edit');
 			if (problem) throw new MutationRejected(problem);
-			if (args.area !== row.area || args.activityType !== row.activityType)
-				requireLoggable(await readTaxonomy(tx), args.area, args.activityType);
+			if (fields.area !== row.area || fields.activityType !== row.activityType)
+				requireLoggable(await readTaxonomy(tx), fields.area, fields.activityType);
 			await tx
 				.update(contributions)
-				.set({
-					area: args.area,
-					activityType: args.activityType,
-					description: args.description,
-					happenedOn: args.happenedOn,
-					link: args.link,
-					eventId: args.eventId,
-					durationMinutes: args.durationMinutes,
-					location: args.location,
-					editedAt: new Date(mutationTime(context)),
-					version
-				})
-				.where(eq(contributions.id, args.id));
+				.set({ ...fields, editedAt: new Date(mutationTime(context)), version })
+				.where(eq(contributions.id, id));
 			// An edit can make a rule badge met (another area, an earlier date inside a streak).
 			await evaluateAwardsSafely(tx, row.personId, version, writtenAt(context));
 		},

@@ -7,9 +7,8 @@
  * not compile.
  */
 import { and, eq } from 'drizzle-orm';
-import { uuidv7 } from 'uuidv7';
 import type { Actor } from '$lib/domain/actor';
-import { mergeAward, mergeProfile } from '$lib/domain/conflicts';
+import { mergeProfile } from '$lib/domain/conflicts';
 import {
 	mutationTime,
 	type MutationArgs,
@@ -17,18 +16,15 @@ import {
 	type MutationName
 } from '$lib/domain/mutations';
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
-import { canAward, canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
+import { canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
 import type { Transaction } from '$lib/server/db';
-import { activePersonId } from '$lib/server/db/person-ids';
 import { badgeMutations } from '$lib/server/badges/apply';
 import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
 import { contributionMutations } from '$lib/server/contributions/apply';
 import { readTaxonomy, requireLoggable } from '$lib/server/contributions/taxonomy';
 import { eventMutations } from '$lib/server/events/apply';
 import {
-	awards,
-	badges,
 	contributions,
 	groups,
 	memberships,
@@ -169,48 +165,6 @@ export const serverMutations: { [Name in MutationName]: ServerMutation<Name> } =
 	...eventMutations,
 	...contributionMutations,
 	...badgeMutations,
-
-	'award.grant': {
-		async apply(tx, args, context, version) {
-			const [badge] = await tx
-				.select({ archived: badges.archived })
-				.from(badges)
-				.where(eq(badges.id, args.badgeId));
-			if (!badge) throw new MutationRejected('not_found', 'badge');
-			if (badge.archived) throw new MutationRejected('closed', 'badge archived');
-			const personId = await activePersonId(tx, args.personId);
-			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
-			const where = awardKey({ badgeId: args.badgeId, personId });
-			const [existing] = await tx.select().from(awards).where(where).for('update');
-			const incoming = {
-				awardedAt: mutationTime(context),
-				awardedBy: context.actor.personId,
-				evidence: args.evidence
-			};
-			// A revoked award is reinstated by granting it again: this grant stands on its own.
-			const merged =
-				existing && existing.revokedAt === null
-					? mergeAward({ ...existing, awardedAt: existing.awardedAt.toISOString() }, incoming)
-					: incoming;
-			const values = {
-				...merged,
-				awardedAt: new Date(merged.awardedAt),
-				source: existing && existing.revokedAt === null ? existing.source : ('manual' as const),
-				revokedAt: null,
-				revokedBy: null,
-				revocationReason: null,
-				version
-			};
-			if (existing) await tx.update(awards).set(values).where(where);
-			else
-				await tx
-					.insert(awards)
-					.values({ id: args.id ?? uuidv7(), badgeId: args.badgeId, personId, ...values });
-		},
-		async touch(tx, args, version) {
-			await tx.update(awards).set({ version }).where(awardKey(args));
-		}
-	},
 
 	'rejection.dismiss': {
 		async apply(tx, args, context, version) {
@@ -397,6 +351,3 @@ function membershipKey(args: { groupId: string; personId: string }) {
 	return and(eq(memberships.groupId, args.groupId), eq(memberships.personId, args.personId));
 }
 
-function awardKey(args: { badgeId: string; personId: string }) {
-	return and(eq(awards.badgeId, args.badgeId), eq(awards.personId, args.personId));
-}
