@@ -25,7 +25,7 @@ import {
 	type MutationName
 } from '$lib/domain/mutations';
 import { MutationRejected } from '$lib/domain/rejection';
-import { loggableProblem } from '$lib/domain/taxonomy';
+import { requireLoggable } from '$lib/domain/taxonomy';
 import type { GatherDatabase, OutboxEntry } from './db';
 import { badgeMutations } from './badge-mutations';
 import { contributionMutations } from './contribution-mutations';
@@ -53,8 +53,7 @@ const localMutations: { [Name in MutationName]: LocalMutation<Name> } = {
 			if (existing && existing.version > 0) return;
 			if (existing && existing.personId !== context.actor.personId)
 				throw new MutationRejected('conflict');
-			const problem = loggableProblem(await db.taxonomy(), args.area, args.activityType);
-			if (problem) throw new MutationRejected('invalid', problem);
+			requireLoggable(await db.taxonomy(), args.area, args.activityType);
 			await db.contributions.put({
 				...args,
 				personId: context.actor.personId,

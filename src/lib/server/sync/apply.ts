@@ -18,11 +18,12 @@ import {
 import { DEFAULT_PRIVACY } from '$lib/domain/entities';
 import { canCurate, canDismissRejection, canJoinGroup } from '$lib/domain/permissions';
 import { MutationRejected } from '$lib/domain/rejection';
+import { loggableProblem } from '$lib/domain/taxonomy';
 import type { Transaction } from '$lib/server/db';
 import { badgeMutations } from '$lib/server/badges/apply';
-import { evaluateAwardsSafely } from '$lib/server/badges/evaluate';
+import { evaluateAwardsSafely, type IncomingFact } from '$lib/server/badges/evaluate';
 import { contributionMutations } from '$lib/server/contributions/apply';
-import { readTaxonomy, requireLoggable } from '$lib/server/contributions/taxonomy';
+import { readTaxonomy } from '$lib/server/contributions/taxonomy';
 import { eventMutations } from '$lib/server/events/apply';
 import {
 	contributions,
@@ -70,12 +71,8 @@ async function insertContributions(
 ): Promise<(MutationRejected | null)[]> {
 	const taxonomy = await readTaxonomy(tx);
 	const outcomes = items.map(({ args }) => {
-		try {
-			requireLoggable(taxonomy, args.area, args.activityType);
-			return null;
-		} catch (error) {
-			return error as MutationRejected;
-		}
+		const problem = loggableProblem(taxonomy, args.area, args.activityType);
+		return problem ? new MutationRejected('invalid', problem) : null;
 	});
 	const loggable = items.filter((_, index) => outcomes[index] === null);
 	if (loggable.length === 0) return outcomes;
@@ -83,16 +80,8 @@ async function insertContributions(
 		.insert(contributions)
 		.values(
 			loggable.map(({ args, context }) => ({
-				id: args.id,
+				...args,
 				personId: context.actor.personId,
-				area: args.area,
-				activityType: args.activityType,
-				description: args.description,
-				happenedOn: args.happenedOn,
-				link: args.link,
-				eventId: args.eventId,
-				durationMinutes: args.durationMinutes,
-				location: args.location,
 				createdAt: new Date(mutationTime(context)),
 				deviceId: context.deviceId,
 				mutationId: context.mutationId,
@@ -102,16 +91,19 @@ async function insertContributions(
 		.onConflictDoNothing({ target: contributions.id })
 		.returning({ id: contributions.id, mutationId: contributions.mutationId });
 	const won = new Set(inserted.map((row) => `${row.id}/${row.mutationId}`));
-	// Automatic badges: once per author, as of their latest contribution's mutation time.
-	const latestByPerson = new Map<string, number>();
+	// Automatic badges: once per author, as of their latest contribution's mutation time, for
+	// the rules their new contributions can have made met.
+	const byPerson = new Map<string, { at: number; incoming: IncomingFact[] }>();
 	for (const { args, context } of loggable)
 		if (won.has(`${args.id}/${context.mutationId}`)) {
-			const person = context.actor.personId;
 			const at = Date.parse(mutationTime(context));
-			latestByPerson.set(person, Math.max(at, latestByPerson.get(person) ?? at));
+			const entry = byPerson.get(context.actor.personId);
+			if (entry) entry.at = Math.max(at, entry.at);
+			else byPerson.set(context.actor.personId, { at, incoming: [] });
+			byPerson.get(context.actor.personId)?.incoming.push(args);
 		}
-	for (const [personId, at] of latestByPerson)
-		await evaluateAwardsSafely(tx, personId, version, at);
+	for (const [personId, { at, incoming }] of byPerson)
+		await evaluateAwardsSafely(tx, personId, version, at, incoming);
 	return items.map(
 		({ args, context }, index) =>
 			outcomes[index] ??
@@ -350,4 +342,3 @@ async function touchOwnMembership(
 function membershipKey(args: { groupId: string; personId: string }) {
 	return and(eq(memberships.groupId, args.groupId), eq(memberships.personId, args.personId));
 }
-
