@@ -408,12 +408,12 @@ describe('agreement with ruleProgress', () => {
 			count: fc.integer({ min: 1, max: 4 }),
 			area: fc.constantFrom(null, ...areas),
 			activityType: fc.constantFrom(null, 'translated', 'mentored'),
-			withinDays: fc.constantFrom(null, 1, 7, 30)
+			withinDays: fc.constantFrom(null, 1, 7, 10, 30)
 		}),
 		fc.record({
 			kind: fc.constant('events_attended' as const),
 			count: fc.integer({ min: 1, max: 3 }),
-			withinDays: fc.constantFrom(null, 1, 7, 30)
+			withinDays: fc.constantFrom(null, 1, 7, 10, 30)
 		}),
 		fc.record({ kind: fc.constant('streak' as const), weeks: fc.integer({ min: 2, max: 4 }) })
 	);
@@ -457,6 +457,34 @@ describe('agreement with ruleProgress', () => {
 						.from(awards)
 						.where(eq(awards.personId, twin));
 					expect(twinRows.map((row) => row.badgeId).sort()).toEqual(expected.sort());
+				}
+			),
+			{ numRuns: 60 }
+		);
+	}, 120_000);
+
+	it('awards the same when told what came in after an evaluation of the history before', async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.array(ruleArbitrary, { minLength: 1, maxLength: 4 }),
+				fc.array(factArbitrary, { maxLength: 12 }),
+				fc.array(factArbitrary, { minLength: 1, maxLength: 3 }),
+				fc.integer({ min: 0, max: 23 }),
+				async (rules, before, incoming, hour) => {
+					await handle.db.update(badges).set({ archived: true });
+					const ids = [];
+					for (const rule of rules) ids.push(await addRuleBadge(rule));
+					const atMs = AT + hour * 3600_000;
+					const today = latestCalendarDate(atMs);
+					const personId = await personWith(before);
+					const first = await evaluate(personId, atMs);
+					await addFacts(personId, incoming);
+					const then = await handle.db.transaction(async (tx) =>
+						evaluateAwards(tx, personId, await nextVersion(tx), atMs, incoming)
+					);
+					const all = [...before, ...incoming];
+					const expected = ids.filter((_, index) => ruleProgress(rules[index], all, today).met);
+					expect([...first, ...then].sort()).toEqual(expected.sort());
 				}
 			),
 			{ numRuns: 60 }

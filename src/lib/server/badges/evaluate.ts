@@ -14,14 +14,26 @@
  * awardedAt = the mutation time, written in the caller's transaction and version.
  *
  * Speed (target ≤ 5 ms per incoming contribution with 10M contributions): no caches (every
- * call reads the database, in the caller's transaction: the benchmark times real work); two
- * statements per person:
+ * call reads the database, in the caller's transaction: the benchmark times real work); for
+ * one person at most two statements, whatever their history:
  *  1. the non-archived rule badges the person has no award for: a scan of `badges` (small)
- *     with the awards primary key (badge_id, person_id) probed per badge;
- *  2. one INSERT … SELECT whose per-badge tests each read only that person's contributions
- *     through contributions_person_idx (person_id, happened_on): a range scan of their rows
- *     (happened_on bounded by today and the window), aggregated (count, count distinct
- *     event_id, or their distinct weeks for a streak), plus a people primary-key probe.
+ *     with the awards primary key (badge_id, person_id) probed per badge. None (they hold them
+ *     all, or no rule exists): done. When the caller says what came in (`incoming`), only the
+ *     rules those contributions can have made met are kept (a contributions rule of their
+ *     area and type, inside its window; events only for an attendance; a streak when dated
+ *     up to today): the others were already decided by the earlier evaluations.
+ *  2. one INSERT … SELECT with one test per rule, none reading the whole history:
+ *     - contributions of any type: the metrics rollup metric_person_weeks (kept by the
+ *       triggers of 0008 in the same statement as the contribution) gives the whole weeks of
+ *       the window by its primary key (person_id, area or '*', week); the days at the window's
+ *       edges (part of a week, and this week up to today) are counted exactly from
+ *       contributions_person_idx (person_id, happened_on);
+ *     - contributions of one type: a range scan of contributions_person_idx stopping at the
+ *       `count`-th row (LIMIT);
+ *     - events attended: count(distinct event_id) over the person's attended rows in the window;
+ *     - streak: the person's distinct weeks by a loose index scan (one index probe per week
+ *       they did something: the first day on or after the week after the last one found),
+ *       only around the incoming weeks when they are known, then gaps and islands.
  * awardEveryoneMeeting is one set-based INSERT … SELECT (a GROUP BY over contributions,
  * joined to people by primary key, awards probed by primary key): a scan of the table, fine
  * for the rare moment an admin saves a rule.
@@ -30,7 +42,7 @@ import { and, eq, isNotNull, notExists, sql, type SQL } from 'drizzle-orm';
 import { badgeRuleSchema, type BadgeRule } from '$lib/domain/badge-rules';
 import { latestCalendarDate } from '$lib/domain/mutations';
 import { ATTENDED } from '$lib/domain/taxonomy';
-import { addDays } from '$lib/domain/weeks';
+import { addDays, weekStart } from '$lib/domain/weeks';
 import type { Transaction } from '$lib/server/db';
 import { awards, badges } from '$lib/server/db/schema';
 
@@ -53,12 +65,10 @@ function uuidv7At(atMs: number): SQL {
 }
 
 /**
- * The ids of the people meeting `rule` as of `today` (a subquery; may repeat an id for a
- * streak). Restricted to one person when `personId` is given: then it reads only their rows
- * through contributions_person_idx.
+ * The ids of everyone meeting `rule` as of `today` (a subquery; may repeat an id for a
+ * streak): for awardEveryoneMeeting, set-based over the whole table.
  */
-function peopleMeeting(rule: BadgeRule, today: string, personId: string | null): SQL {
-	const person = personId === null ? sql`true` : sql`c.person_id = ${personId}::uuid`;
+function peopleMeeting(rule: BadgeRule, today: string): SQL {
 	const dates = (withinDays: number | null) =>
 		withinDays === null
 			? sql`c.happened_on <= ${today}::date`
@@ -69,14 +79,14 @@ function peopleMeeting(rule: BadgeRule, today: string, personId: string | null):
 			const type =
 				rule.activityType === null ? sql`` : sql` and c.activity_type = ${rule.activityType}`;
 			return sql`select c.person_id from contributions c
-				where ${person} and c.activity_type <> ${ATTENDED} and ${dates(rule.withinDays)}${area}${type}
+				where c.activity_type <> ${ATTENDED} and ${dates(rule.withinDays)}${area}${type}
 				group by c.person_id having count(*) >= ${rule.count}::int`;
 		}
 		case 'events_attended':
 			// count(distinct) skips a null event_id. Not in the WHERE: `event_id is not null`
 			// would tempt the planner onto contributions_event_idx instead of the person's rows.
 			return sql`select c.person_id from contributions c
-				where ${person} and c.activity_type = ${ATTENDED} and ${dates(rule.withinDays)}
+				where c.activity_type = ${ATTENDED} and ${dates(rule.withinDays)}
 				group by c.person_id having count(distinct c.event_id) >= ${rule.count}::int`;
 		case 'streak':
 			// Gaps and islands over each person's distinct weeks (their Mondays): consecutive
@@ -85,7 +95,7 @@ function peopleMeeting(rule: BadgeRule, today: string, personId: string | null):
 					select w.person_id, w.week - (row_number() over (partition by w.person_id order by w.week))::int * 7 as run
 					from (
 						select distinct c.person_id, c.happened_on - (extract(isodow from c.happened_on)::int - 1) as week
-						from contributions c where ${person} and c.happened_on <= ${today}::date
+						from contributions c where c.happened_on <= ${today}::date
 					) w
 				) runs
 				group by runs.person_id, runs.run having count(*) >= ${rule.weeks}::int`;
@@ -101,17 +111,144 @@ function awardValues(atMs: number, version: number) {
 	return sql`${new Date(atMs).toISOString()}::timestamptz, null, 'rule', null, ${version}::bigint`;
 }
 
+/** What came in for a person: a logged or edited contribution, or a check-in's attendance. */
+export interface IncomingFact {
+	happenedOn: string;
+	area: string;
+	activityType: string;
+}
+
+/** The first day of a rule's window as of `today` (null: all time). */
+const windowStart = (today: string, withinDays: number | null) =>
+	withinDays === null ? null : addDays(today, -(withinDays - 1));
+
 /**
- * Award `personId` every rule badge they now meet and have no award for (revoked or not), as
- * of the mutation time `atMs`. Returns the ids of the badges newly awarded.
+ * Whether `incoming` can have made `rule` met: a contribution, attendance or streak rule only
+ * changes with a fact it counts (up to today, inside its window).
  */
-export async function evaluateAwards(
-	tx: Transaction,
+export function ruleConcerns(
+	rule: BadgeRule,
+	incoming: readonly IncomingFact[],
+	today: string
+): boolean {
+	return incoming.some((fact) => {
+		if (fact.happenedOn > today) return false;
+		switch (rule.kind) {
+			case 'contributions': {
+				const from = windowStart(today, rule.withinDays);
+				return (
+					fact.activityType !== ATTENDED &&
+					(from === null || fact.happenedOn >= from) &&
+					(rule.area === null || fact.area === rule.area) &&
+					(rule.activityType === null || fact.activityType === rule.activityType)
+				);
+			}
+			case 'events_attended': {
+				const from = windowStart(today, rule.withinDays);
+				return fact.activityType === ATTENDED && (from === null || fact.happenedOn >= from);
+			}
+			case 'streak':
+				return true;
+		}
+	});
+}
+
+/** `attended` as a literal: a partial index on attended rows can then match the statement. */
+const attendedLiteral = sql.raw(`'${ATTENDED}'`);
+
+/** The person's contributions (never attended ones) in [from, to], of the rule's area and type. */
+function exactCount(
+	rule: Extract<BadgeRule, { kind: 'contributions' }>,
 	personId: string,
-	version: number,
-	atMs: number
-): Promise<string[]> {
-	const candidates = await tx
+	from: string | null,
+	to: string
+): SQL {
+	const lower = from === null ? sql`` : sql` and c.happened_on >= ${from}::date`;
+	const area = rule.area === null ? sql`` : sql` and c.area = ${rule.area}`;
+	return sql`(select count(*) from contributions c
+		where c.person_id = ${personId}::uuid and c.happened_on <= ${to}::date${lower}
+		and c.activity_type <> ${attendedLiteral}${area})`;
+}
+
+/**
+ * A boolean expression: `personId` meets `rule` as of `today` (see the header: no test reads
+ * the whole history). `around`: the weeks that came in, when known (streaks look only there).
+ */
+function personMeets(
+	rule: BadgeRule,
+	today: string,
+	personId: string,
+	around: readonly string[] | null
+): SQL {
+	const person = sql`c.person_id = ${personId}::uuid`;
+	switch (rule.kind) {
+		case 'contributions': {
+			const from = windowStart(today, rule.withinDays);
+			if (rule.activityType !== null) {
+				// Stops at the count-th row: a person far past it costs `count` rows.
+				const lower = from === null ? sql`` : sql` and c.happened_on >= ${from}::date`;
+				const area = rule.area === null ? sql`` : sql` and c.area = ${rule.area}`;
+				return sql`(select count(*) from (select 1 from contributions c
+					where ${person} and c.happened_on <= ${today}::date${lower}
+					and c.activity_type = ${rule.activityType} and c.activity_type <> ${attendedLiteral}${area}
+					limit ${rule.count}::int) counted) >= ${rule.count}::int`;
+			}
+			// Whole weeks [firstWeek, cut) from the rollup; the days around them exactly.
+			const firstWeek = from === null ? null : weekStart(addDays(from, 6));
+			const cut = weekStart(addDays(today, 1));
+			if (firstWeek !== null && firstWeek >= cut)
+				return sql`${exactCount(rule, personId, from, today)} >= ${rule.count}::int`;
+			const parts: SQL[] = [];
+			if (from !== null && firstWeek !== null && from < firstWeek)
+				parts.push(exactCount(rule, personId, from, addDays(firstWeek, -1)));
+			parts.push(sql`coalesce((select sum(w.contributions) from metric_person_weeks w
+				where w.person_id = ${personId}::uuid and w.area = ${rule.area ?? '*'}
+				and w.week < ${cut}::date${firstWeek === null ? sql`` : sql` and w.week >= ${firstWeek}::date`}), 0)`);
+			if (cut <= today) parts.push(exactCount(rule, personId, cut, today));
+			return sql`(${sql.join(parts, sql` + `)}) >= ${rule.count}::int`;
+		}
+		case 'events_attended': {
+			const from = windowStart(today, rule.withinDays);
+			const lower = from === null ? sql`` : sql` and c.happened_on >= ${from}::date`;
+			// count(distinct) skips a null event_id.
+			return sql`(select count(distinct c.event_id) from contributions c
+				where ${person} and c.activity_type = ${attendedLiteral}
+				and c.happened_on <= ${today}::date${lower}) >= ${rule.count}::int`;
+		}
+		case 'streak': {
+			// The weeks to look at: all time, or those a run through an incoming week can span.
+			let lo: string | null = null;
+			let hi = today;
+			if (around !== null && around.length > 0) {
+				const sorted = [...around].sort();
+				lo = addDays(sorted[0], -7 * (rule.weeks - 1));
+				const last = addDays(sorted[sorted.length - 1], 7 * rule.weeks - 1);
+				if (last < hi) hi = last;
+			}
+			const lower = lo === null ? sql`` : sql` and c.happened_on >= ${lo}::date`;
+			const mondayOf = (day: SQL) => sql`${day} - (extract(isodow from ${day})::int - 1)`;
+			// A loose index scan: each step is one probe of contributions_person_idx.
+			return sql`exists (
+				with recursive weeks(week) as (
+					select (select ${mondayOf(sql`min(c.happened_on)`)} from contributions c
+						where ${person} and c.happened_on <= ${hi}::date${lower})
+					union all
+					select (select ${mondayOf(sql`min(c.happened_on)`)} from contributions c
+						where ${person} and c.happened_on >= w.week + 7 and c.happened_on <= ${hi}::date)
+					from weeks w where w.week is not null
+				)
+				select 1 from (
+					select week - (row_number() over (order by week))::int * 7 as run
+					from weeks where week is not null
+				) runs
+				group by run having count(*) >= ${rule.weeks}::int)`;
+		}
+	}
+}
+
+/** The non-archived rule badges `personId` has no award row for (revoked or not). */
+function lackedRuleBadges(tx: Transaction, personId: string) {
+	return tx
 		.select({ id: badges.id, rule: badges.rule })
 		.from(badges)
 		.where(
@@ -126,38 +263,88 @@ export async function evaluateAwards(
 				)
 			)
 		);
+}
+
+/** The INSERT awarding the rules met among `candidates`, or null when there is nothing to test. */
+function awardStatement(
+	candidates: readonly { id: string; rule: unknown }[],
+	personId: string,
+	version: number,
+	atMs: number,
+	incoming: readonly IncomingFact[] | undefined
+): SQL | null {
 	const today = ruleToday(atMs);
+	const around =
+		incoming === undefined
+			? null
+			: [
+					...new Set(
+						incoming.filter((f) => f.happenedOn <= today).map((f) => weekStart(f.happenedOn))
+					)
+				];
 	const tests: SQL[] = [];
 	for (const candidate of candidates) {
 		const rule = parseRule(candidate.rule);
-		if (rule)
-			tests.push(
-				sql`select ${candidate.id}::uuid as badge_id where exists (${peopleMeeting(rule, today, personId)})`
-			);
+		if (!rule || (incoming !== undefined && !ruleConcerns(rule, incoming, today))) continue;
+		tests.push(
+			sql`select ${candidate.id}::uuid as badge_id where ${personMeets(rule, today, personId, around)}`
+		);
 	}
-	if (tests.length === 0) return [];
-	const result = await tx.execute(sql`
+	if (tests.length === 0) return null;
+	return sql`
 		insert into awards (id, badge_id, person_id, awarded_at, awarded_by, source, evidence, version)
 		select ${uuidv7At(atMs)}, met.badge_id, ${personId}::uuid, ${awardValues(atMs, version)}
 		from (${sql.join(tests, sql` union all `)}) met
 		where exists (select 1 from people p where p.id = ${personId}::uuid and p.status = 'active')
 		on conflict (badge_id, person_id) do nothing
-		returning badge_id`);
-	return rowsOf<{ badge_id: string }>(result).map((row) => row.badge_id);
+		returning badge_id`;
 }
 
+const awardedIds = (result: unknown) =>
+	rowsOf<{ badge_id: string }>(result).map((row) => row.badge_id);
+
 /**
- * evaluateAwards in a savepoint of its own: a failure is logged and rolls back only the
- * evaluation, never the contribution or check-in that asked for it.
+ * Award `personId` every rule badge they now meet and have no award for (revoked or not), as
+ * of the mutation time `atMs`. Returns the ids of the badges newly awarded. `incoming`: the
+ * contributions that just came in for them (new values of an edit; attendances included),
+ * when known: only the rules those can have made met are tested. Without it, every rule.
+ */
+export async function evaluateAwards(
+	tx: Transaction,
+	personId: string,
+	version: number,
+	atMs: number,
+	incoming?: readonly IncomingFact[]
+): Promise<string[]> {
+	const candidates = await lackedRuleBadges(tx, personId);
+	if (candidates.length === 0) return [];
+	const statement = awardStatement(candidates, personId, version, atMs, incoming);
+	return statement === null ? [] : awardedIds(await tx.execute(statement));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * evaluateAwards where a failure is logged and rolls back only the evaluation, never the
+ * contribution or check-in that asked for it. Only the INSERT runs in a savepoint of its own
+ * (the read before it is a plain indexed select): nothing to test costs no savepoint.
  */
 export async function evaluateAwardsSafely(
 	tx: Transaction,
 	personId: string,
 	version: number,
-	atMs: number
+	atMs: number,
+	incoming?: readonly IncomingFact[]
 ): Promise<string[]> {
 	try {
-		return await tx.transaction((savepoint) => evaluateAwards(savepoint, personId, version, atMs));
+		if (!UUID.test(personId)) throw new Error(`not a person id: ${personId}`);
+		const candidates = await lackedRuleBadges(tx, personId);
+		if (candidates.length === 0) return [];
+		const statement = awardStatement(candidates, personId, version, atMs, incoming);
+		if (statement === null) return [];
+		return await tx.transaction(async (savepoint) =>
+			awardedIds(await savepoint.execute(statement))
+		);
 	} catch (error) {
 		console.error('Automatic badge evaluation failed', error);
 		return [];
@@ -184,7 +371,7 @@ export async function awardEveryoneMeeting(
 	const result = await tx.execute(sql`
 		insert into awards (id, badge_id, person_id, awarded_at, awarded_by, source, evidence, version)
 		select ${uuidv7At(atMs)}, ${badgeId}::uuid, met.person_id, ${awardValues(atMs, version)}
-		from (select distinct person_id from (${peopleMeeting(rule, ruleToday(atMs), null)}) m) met
+		from (select distinct person_id from (${peopleMeeting(rule, ruleToday(atMs))}) m) met
 		join people p on p.id = met.person_id and p.status = 'active'
 		where not exists (
 			select 1 from awards a where a.badge_id = ${badgeId}::uuid and a.person_id = met.person_id

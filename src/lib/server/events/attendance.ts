@@ -52,13 +52,16 @@ export async function recordAttendance(
 		.from(contributions)
 		.where(attendedKey(event.id, personId));
 	if (existing) return;
+	const attended = {
+		area: event.area ?? 'events',
+		activityType: 'attended',
+		happenedOn: dateIn(event.timezone, at)
+	};
 	await tx.insert(contributions).values({
 		id: newId(),
 		personId,
-		area: event.area ?? 'events',
-		activityType: 'attended',
+		...attended,
 		description: event.title,
-		happenedOn: dateIn(event.timezone, at),
 		link: null,
 		eventId: event.id,
 		createdAt: new Date(),
@@ -67,7 +70,7 @@ export async function recordAttendance(
 		version
 	});
 	// Automatic badges (events attended, streaks), as of the check-in.
-	await evaluateAwardsSafely(tx, personId, version, at.getTime());
+	await evaluateAwardsSafely(tx, personId, version, at.getTime(), [attended]);
 }
 
 /** Take back `personId`'s attendance of the event (the check-in was undone). */
