@@ -362,7 +362,12 @@ async function timeMetrics(
 						description, happened_on, created_at, version)
 						values (gen_random_uuid(), ${busiest}::uuid, 'localization', 'translated',
 							'Incoming', ${today}::date, now(), 1)`);
-					const [, ms] = await timed(() => evaluateAwards(tx, busiest, 1, Date.now()));
+					// As the sync hook calls it: told what came in (the rules it can change).
+					const [, ms] = await timed(() =>
+						evaluateAwards(tx, busiest, 1, Date.now(), [
+							{ area: 'localization', activityType: 'translated', happenedOn: today }
+						])
+					);
 					evaluate.push(ms);
 					throw new RollBack();
 				})
