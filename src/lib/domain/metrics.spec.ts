@@ -220,6 +220,46 @@ describe('dashboardOf', () => {
 	});
 });
 
+describe('the edges of the windows', () => {
+	const none = { people: [], events: [], registrations: [], checkIns: [] };
+
+	it('keeps a contributor active for 4 weeks, then newly inactive for 4 more', () => {
+		// One contribution on 03-04 (week 03-02); the period is 03-02 … 04-27, 9 weeks.
+		const data = dashboardOf(
+			{ ...none, contributions: [contribution('pat', '2026-03-04', 'design', 1)] },
+			{ ...all, from: '2026-03-02', to: '2026-04-27' }
+		);
+		expect(data.activity.map((week) => week.active)).toEqual([1, 1, 1, 1, 0, 0, 0, 0, 0]);
+		expect(data.activity.map((week) => week.newlyInactive)).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 0]);
+	});
+
+	it('converts a first check-in by a contribution on that day up to 90 days after it', () => {
+		const checkIn = (personId: string, day: string) => ({ eventId: 'e', personId, day });
+		const data = dashboardOf(
+			{
+				...none,
+				events: [{ id: 'e', startsAt: '2026-03-02', area: null, cancelled: false }],
+				contributions: [
+					contribution('near', '2026-05-31', 'design', 1), // day 90
+					contribution('far', '2026-06-01', 'design', 1), // day 91
+					contribution('before', '2026-02-01', 'design', 1) // before the check-in only
+				],
+				checkIns: [
+					checkIn('near', '2026-03-02'),
+					checkIn('far', '2026-03-02'),
+					checkIn('before', '2026-03-02'),
+					checkIn('later', '2026-04-28') // after the period's last day (04-26)
+				]
+			},
+			{ ...all, from: '2026-03-02', to: '2026-04-20' }
+		);
+		expect(data.conversion.months).toEqual([
+			{ month: '2026-03', checkedIn: 3, converted: 1, rate: 1 / 3 },
+			{ month: '2026-04', checkedIn: 0, converted: 0, rate: null }
+		]);
+	});
+});
+
 describe('levelOf', () => {
 	it('uses the thresholds 20, 5 and 1, and a check-in for exploring', () => {
 		expect(levelOf(20, false)).toBe('leading');

@@ -274,6 +274,39 @@ const emptyCounts = (): LevelCounts => ({
 	leading: 0
 });
 
+const sum = <Key extends string>(rows: readonly Record<Key, number>[], key: Key) =>
+	rows.reduce((total, row) => total + row[key], 0);
+
+/** Each month's conversion rate, and the period's total (its rate from the sums). */
+export function conversionOf(
+	months: readonly Omit<ConversionRow, 'rate'>[]
+): DashboardData['conversion'] {
+	const rated = <Row extends { checkedIn: number; converted: number }>(row: Row) => ({
+		...row,
+		rate: ratio(row.converted, row.checkedIn)
+	});
+	return {
+		months: months.map(rated),
+		total: rated({ checkedIn: sum(months, 'checkedIn'), converted: sum(months, 'converted') })
+	};
+}
+
+/** Each month's attendance rate, and the period's total (its rate from the sums). */
+export function eventsOf(
+	months: readonly Omit<EventsMonth, 'attendanceRate'>[]
+): DashboardData['events'] {
+	const rated = <Row extends { registrations: number; checkIns: number }>(row: Row) => ({
+		...row,
+		attendanceRate: ratio(row.checkIns, row.registrations)
+	});
+	const total = {
+		held: sum(months, 'held'),
+		registrations: sum(months, 'registrations'),
+		checkIns: sum(months, 'checkIns')
+	};
+	return { months: months.map(rated), total: rated(total) };
+}
+
 /** Every number on the community dashboard, by the definitions above. */
 export function dashboardOf(
 	inputs: MetricInputs,
@@ -375,18 +408,6 @@ export function dashboardOf(
 		)
 			row.converted += 1;
 	}
-	const conversionMonths = [...conversionByMonth].map(([month, row]) => ({
-		month,
-		...row,
-		rate: ratio(row.converted, row.checkedIn)
-	}));
-	const conversionTotal = conversionMonths.reduce(
-		(sum, row) => ({
-			checkedIn: sum.checkedIn + row.checkedIn,
-			converted: sum.converted + row.converted
-		}),
-		{ checkedIn: 0, converted: 0 }
-	);
 
 	// Engagement: levels as of a week, from the 12 weeks ending with it.
 	const levelsAt = (week: string): Map<string, EngagementLevel> => {
@@ -443,19 +464,6 @@ export function dashboardOf(
 		const month = heldMonth.get(checkIn.eventId);
 		if (month) eventMonths.get(month)!.checkIns += 1;
 	}
-	const eventRows = [...eventMonths].map(([month, row]) => ({
-		month,
-		...row,
-		attendanceRate: ratio(row.checkIns, row.registrations)
-	}));
-	const eventTotal = eventRows.reduce(
-		(sum, row) => ({
-			held: sum.held + row.held,
-			registrations: sum.registrations + row.registrations,
-			checkIns: sum.checkIns + row.checkIns
-		}),
-		{ held: 0, registrations: 0, checkIns: 0 }
-	);
 
 	// Absence factor: how few people carry half of the period's contributions.
 	const perPerson = new Map<string, number>();
@@ -474,18 +482,9 @@ export function dashboardOf(
 		weeks,
 		activity,
 		retention,
-		conversion: {
-			months: conversionMonths,
-			total: {
-				...conversionTotal,
-				rate: ratio(conversionTotal.converted, conversionTotal.checkedIn)
-			}
-		},
+		conversion: conversionOf([...conversionByMonth].map(([month, row]) => ({ month, ...row }))),
 		engagement: { counts: countLevels(nowLevels), series, promotions },
-		events: {
-			months: eventRows,
-			total: { ...eventTotal, attendanceRate: ratio(eventTotal.checkIns, eventTotal.registrations) }
-		},
+		events: eventsOf([...eventMonths].map(([month, row]) => ({ month, ...row }))),
 		absence: { factor, total, contributors: perPerson.size, topShare: ratio(carried, total) }
 	};
 }
