@@ -131,12 +131,19 @@ for (const locale of ['en', 'ar'] as const) {
 		await page.locator('#group-name').fill(locale === 'ar' ? 'فريق التوثيق' : '');
 		await page.getByTestId('save-group').click();
 		await expect(page.locator('#group-slug')).toHaveAttribute('aria-invalid', 'true');
-		if (locale === 'en') await page.locator('#group-name').fill('Docs crew');
+		if (locale === 'en') {
+			// A new group's slug follows its name…
+			await page.locator('#group-name').fill('Docs crew');
+			await expect(page.locator('#group-slug')).toHaveValue('docs-crew');
+		}
 		await page.locator('#group-slug').fill('latin-america');
 		await page.getByTestId('save-group').click();
 		// Another group's slug is refused on the device, before the server would.
 		await expect(page.locator('#group-slug-message')).toHaveClass(/error/);
 		await page.locator('#group-slug').fill(slug);
+		// …until one is typed: renaming it then keeps the slug.
+		await page.locator('#group-name').fill(locale === 'ar' ? 'فريق التوثيق' : 'Docs crew');
+		await expect(page.locator('#group-slug')).toHaveValue(slug);
 		await page.locator('input[name=policy][value=closed]').check();
 		await page.locator('#group-description').fill('Writes the handbook.');
 		await page.screenshot({ path: `${shots}/admin-group-form-${locale}.png`, fullPage: true });

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '$lib/domain/ids';
-import { fieldsFrom, slugify, toArguments } from './group-form';
-
-describe('slugify', () => {
-	it('makes a slug from a name, accents and symbols dropped', () => {
-		expect(slugify('Testing & QA')).toBe('testing-qa');
-		expect(slugify('  Región Andina  ')).toBe('region-andina');
-		expect(slugify('مجتمع')).toBe('');
-		expect(slugify('a'.repeat(70))).toHaveLength(64);
-	});
-});
+import { fieldsFrom, toArguments } from './group-form';
 
 describe('toArguments', () => {
 	const id = newId();

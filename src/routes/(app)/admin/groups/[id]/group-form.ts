@@ -34,18 +34,6 @@ export function fieldsFrom(group: Group | null): GroupFields {
 	};
 }
 
-/** A slug from a name: "Testing & QA" → "testing-qa"; letters outside a–z drop out. */
-export function slugify(name: string): string {
-	return name
-		.normalize('NFKD')
-		.replace(/\p{M}/gu, '')
-		.toLowerCase()
-		.replace(/[^a-z0-9]+/g, '-')
-		.replace(/^-+|-+$/g, '')
-		.slice(0, 64)
-		.replace(/-+$/, '');
-}
-
 export type GroupFormOutcome =
 	{ ok: true; args: SaveGroupArgs } | { ok: false; errors: GroupFieldErrors };
 
