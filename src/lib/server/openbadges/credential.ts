@@ -15,6 +15,8 @@ import {
 	publishedJwk
 } from './keys';
 import {
+	badgeImageUrl,
+	badgeTexts,
 	communityName,
 	evidenceParts,
 	hashedIdentity,
@@ -63,14 +65,13 @@ export function issuerDocument(origin: string, keys: JWK[]) {
 }
 
 export function achievementOf(badge: BadgeRow, origin: string) {
-	const urls = issuerUrls(origin);
+	const image = badgeImageUrl(badge, origin);
 	return {
-		id: urls.achievement(badge.id),
+		id: issuerUrls(origin).achievement(badge.id),
 		type: ['Achievement'],
 		name: badge.name,
-		description: badge.description,
-		criteria: { narrative: badge.criteria || badge.description || badge.name },
-		...(badge.image ? { image: { id: urls.image(badge.id), type: 'Image' } } : {}),
+		...badgeTexts(badge),
+		...(image ? { image: { id: image, type: 'Image' } } : {}),
 		creator: issuerProfile(origin)
 	};
 }
@@ -86,7 +87,7 @@ export function awardIdOf(credentialIdValue: unknown): string | null {
 	return match?.[1]?.toLowerCase() ?? null;
 }
 
-export function buildCredential(award: AwardRecord, origin: string): OpenBadgeCredential {
+function buildCredential(award: AwardRecord, origin: string): OpenBadgeCredential {
 	const urls = issuerUrls(origin);
 	const evidence = evidenceParts(award.evidence);
 	return {
@@ -104,7 +105,7 @@ export function buildCredential(award: AwardRecord, origin: string): OpenBadgeCr
 						identifier: [
 							{
 								type: 'IdentityObject',
-								...hashedIdentity(award.email.toLowerCase(), award.id),
+								...hashedIdentity(award.email, award.id),
 								identityType: 'emailAddress',
 								hashed: true
 							}
@@ -118,13 +119,13 @@ export function buildCredential(award: AwardRecord, origin: string): OpenBadgeCr
 	};
 }
 
-/** The credential signed as a compact JWS by the issuer's key. */
-export async function signCredential(
+/** The credential signed as a compact JWS by the issuer's key at `origin`. */
+async function signCredential(
 	db: Database,
-	credential: OpenBadgeCredential
+	credential: OpenBadgeCredential,
+	origin: string
 ): Promise<string> {
 	const key = await ensureIssuerKey(db);
-	const origin = credential.issuer.id.replace(/\/ob\/issuer$/u, '');
 	return new SignJWT({ ...credential })
 		.setProtectedHeader({ alg: ISSUER_ALGORITHM, kid: issuerUrls(origin).key(key.id), typ: 'JWT' })
 		.setIssuer(credential.issuer.id)
@@ -134,14 +135,13 @@ export async function signCredential(
 		.sign(await importPrivateKey(key));
 }
 
-/** The award's credential, built and signed. */
+/** The award's credential, built and signed: a VC-JWT. */
 export async function issueCredential(
 	db: Database,
 	award: AwardRecord,
 	origin: string
-): Promise<{ credential: OpenBadgeCredential; jwt: string }> {
-	const credential = buildCredential(award, origin);
-	return { credential, jwt: await signCredential(db, credential) };
+): Promise<string> {
+	return signCredential(db, buildCredential(award, origin), origin);
 }
 
 /** The issuer's public keys as published (JWKS), made if there are none yet. */
@@ -150,8 +150,8 @@ export async function publicKeys(db: Database): Promise<JWK[]> {
 	return (await issuerKeysOf(db)).map(publishedJwk);
 }
 
-/** A file name for a download: the badge's slug, kept to safe characters. */
-export function credentialFileName(badge: BadgeRow, extension: 'jwt' | 'json'): string {
+/** A file name for the download: the badge's slug, kept to safe characters, `.jwt`. */
+export function credentialFileName(badge: BadgeRow): string {
 	const slug = badge.slug.replace(/[^a-z0-9-]+/giu, '-').replace(/^-+|-+$/gu, '') || 'badge';
-	return `${slug}.${extension}`;
+	return `${slug}.jwt`;
 }

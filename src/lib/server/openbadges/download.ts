@@ -6,14 +6,14 @@ import { credentialFileName, issueCredential } from './credential';
 import { readAward } from './records';
 
 /**
- * An award's signed credential, for its earner or an admin: 401 without a session, 404 for no
- * such award, 403 for someone else's.
+ * An award's signed credential as a `.jwt` file (OB 3.0 §8.2: the VC-JWT is the credential and
+ * its proof), for its earner or an admin: 401 without a session, 404 for no such award, 403 for
+ * someone else's.
  */
 export async function downloadCredential(
 	locals: App.Locals,
 	awardId: string,
-	origin: string,
-	format: 'jwt' | 'json'
+	origin: string
 ): Promise<Response> {
 	const actor = actorOf(locals);
 	if (!actor) error(401, { message: 'Sign in to continue' });
@@ -22,17 +22,10 @@ export async function downloadCredential(
 	if (!award) error(404, { message: 'No such award' });
 	if (award.personId !== actor.personId && !hasRole(actor, 'admin'))
 		error(403, { message: 'Only the earner may download this credential' });
-	const { credential, jwt } = await issueCredential(db, award, origin);
-	// The JSON form carries the signed token as its proof (a JWT proof is external: the token is
-	// the credential, so a verifier checks the token and reads the rest from it).
-	const body =
-		format === 'jwt'
-			? jwt
-			: JSON.stringify({ ...credential, proof: [{ type: 'JwtProof2020', jwt }] }, null, 2);
-	return new Response(body, {
+	return new Response(await issueCredential(db, award, origin), {
 		headers: {
-			'content-type': format === 'jwt' ? 'application/jwt' : 'application/json',
-			'content-disposition': `attachment; filename="${credentialFileName(award.badge, format)}"`,
+			'content-type': 'application/jwt',
+			'content-disposition': `attachment; filename="${credentialFileName(award.badge)}"`,
 			'cache-control': 'no-store'
 		}
 	});

@@ -19,6 +19,7 @@ export interface AwardRecord {
 	revokedAt: Date | null;
 	revocationReason: string | null;
 	personId: string;
+	/** Lower-cased: the identity both versions hash. */
 	email: string | null;
 	/** The earner's name only when their privacy shows it to anyone on the web. */
 	publicName: string | null;
@@ -75,10 +76,21 @@ export async function readAward(db: Database, awardId: string): Promise<AwardRec
 		revokedAt: row.award.revokedAt,
 		revocationReason: row.award.revocationReason,
 		personId: row.person.id,
-		email: row.person.email,
+		email: row.person.email?.toLowerCase() ?? null,
 		publicName: toPerson(row.person, null)?.displayName ?? null,
 		badge: row.badge
 	};
+}
+
+/** A badge's words as both versions publish them: criteria fall back to the description. */
+export function badgeTexts(badge: BadgeRow) {
+	const description = badge.description || badge.name;
+	return { description, criteria: { narrative: badge.criteria || description } };
+}
+
+/** Where a badge's picture is served, or null when it has none. */
+export function badgeImageUrl(badge: BadgeRow, origin: string): string | null {
+	return badge.image ? issuerUrls(origin).image(badge.id) : null;
 }
 
 /** Every revoked award: the revocation list. */

@@ -3,8 +3,17 @@
  * award's Assertion (verification type "hosted": the assertion's own URL is its proof). A revoked
  * assertion answers `revoked: true` and its reason, with HTTP 410 (OB 2.0 §Hosted Verification).
  */
-import { communityName, evidenceParts, hashedIdentity, issuerUrls } from './records';
-import type { AwardRecord, BadgeRow } from './records';
+import { credentialId } from './credential';
+import {
+	badgeImageUrl,
+	badgeTexts,
+	communityName,
+	evidenceParts,
+	hashedIdentity,
+	issuerUrls,
+	type AwardRecord,
+	type BadgeRow
+} from './records';
 
 export const OB2_CONTEXT = 'https://w3id.org/openbadges/v2';
 
@@ -30,9 +39,8 @@ export function badgeClassV2(badge: BadgeRow, origin: string) {
 		type: 'BadgeClass',
 		id: urls.badgeClass(badge.id),
 		name: badge.name,
-		description: badge.description || badge.name,
-		image: badge.image ? urls.image(badge.id) : `${origin}${FALLBACK_IMAGE}`,
-		criteria: { narrative: badge.criteria || badge.description || badge.name },
+		...badgeTexts(badge),
+		image: badgeImageUrl(badge, origin) ?? `${origin}${FALLBACK_IMAGE}`,
 		issuer: urls.profileV2
 	};
 }
@@ -40,7 +48,7 @@ export function badgeClassV2(badge: BadgeRow, origin: string) {
 /** The recipient: the hashed email, or the hashed profile URL for someone without one. */
 function recipientOf(award: AwardRecord, origin: string) {
 	const [type, identity] = award.email
-		? ['email', award.email.toLowerCase()]
+		? ['email', award.email]
 		: ['url', `${origin}/p/${award.personId}`];
 	const { identityHash, salt } = hashedIdentity(identity, award.id);
 	return { type, hashed: true, salt, identity: identityHash };
@@ -68,5 +76,31 @@ export function assertionV2(award: AwardRecord, origin: string): AssertionV2 {
 			verification: { type: 'hosted' },
 			...(evidence ? { evidence: { type: 'Evidence', ...evidence } } : {})
 		}
+	};
+}
+
+/**
+ * The revoked awards: an OB 2.0 RevocationList of assertions, and the same awards as the OB 3.0
+ * credential ids a credentialStatus (`#<award id>`) points at.
+ */
+export function revocationList(
+	revoked: { id: string; reason: string | null; revokedAt: Date | null }[],
+	origin: string
+) {
+	const urls = issuerUrls(origin);
+	return {
+		'@context': OB2_CONTEXT,
+		id: urls.revocations,
+		type: 'RevocationList',
+		issuer: urls.profileV2,
+		revokedAssertions: revoked.map((award) => ({
+			id: urls.assertion(award.id),
+			revocationReason: award.reason ?? ''
+		})),
+		revokedCredentials: revoked.map((award) => ({
+			id: credentialId(award.id),
+			revokedAt: award.revokedAt?.toISOString() ?? null,
+			revocationReason: award.reason ?? ''
+		}))
 	};
 }

@@ -1,25 +1,16 @@
 /**
  * Verifying a presented Open Badges 3.0 credential (OB 3.0 §8.2.4 "Verify a Credential"): the
  * signature with the issuer key its header names, the claims against the credential, its
- * validity window, then the award's revocation in the database. Any input — a compact JWS, the
- * JSON download with its JWT proof, or garbage — answers a result, never throws.
+ * validity window, then the award's revocation in the database. Any input — the VC-JWT (as
+ * downloaded, a `.jwt` file) or garbage — answers a result, never throws.
  */
 import { decodeJwt, decodeProtectedHeader, errors, importJWK, jwtVerify } from 'jose';
+import { RateLimited } from '$lib/server/auth/failure';
+import { enforceRateLimits, limitedAttempts } from '$lib/server/auth/rate-limit';
 import type { Database } from '$lib/server/db';
-import { awardIdOf, type OpenBadgeCredential } from './credential';
+import { awardIdOf, issueCredential, type OpenBadgeCredential } from './credential';
 import { ISSUER_ALGORITHM, issuerKeysOf } from './keys';
 import { issuerUrls, readAward, type AwardRecord } from './records';
-
-export const VERIFY_OUTCOMES = [
-	'valid',
-	'signature_invalid',
-	'not_yet_valid',
-	'expired',
-	'revoked',
-	'unknown_issuer',
-	'unreadable'
-] as const;
-export type VerifyOutcome = (typeof VERIFY_OUTCOMES)[number];
 
 /** What the page shows about a credential whose signature checked out. */
 export interface VerifiedDetails {
@@ -40,30 +31,9 @@ export type VerifyResult =
 	| { outcome: 'signature_invalid' | 'unknown_issuer' | 'unreadable'; details: null };
 
 /** Longest input read: a credential is a few kilobytes. */
-export const MAX_CREDENTIAL_CHARS = 100_000;
+const MAX_CREDENTIAL_CHARS = 100_000;
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/u;
-
-/** The compact JWS in what was presented: the token itself, or the JSON download's proof. */
-export function extractJwt(input: string): string | null {
-	const text = input.trim();
-	if (text.length === 0 || text.length > MAX_CREDENTIAL_CHARS) return null;
-	if (COMPACT_JWS.test(text)) return text;
-	if (!text.startsWith('{')) return null;
-	let parsed: unknown;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		return null;
-	}
-	if (typeof parsed !== 'object' || parsed === null) return null;
-	const proof = (parsed as { proof?: unknown }).proof;
-	for (const entry of Array.isArray(proof) ? proof : [proof]) {
-		const jwt = (entry as { jwt?: unknown } | null)?.jwt;
-		if (typeof jwt === 'string' && COMPACT_JWS.test(jwt.trim())) return jwt.trim();
-	}
-	return null;
-}
 
 function failed(outcome: 'signature_invalid' | 'unknown_issuer' | 'unreadable'): VerifyResult {
 	return { outcome, details: null };
@@ -107,8 +77,8 @@ export async function verifyCredential(
 	origin: string,
 	now: Date = new Date()
 ): Promise<VerifyResult> {
-	const jwt = extractJwt(input);
-	if (!jwt) return failed('unreadable');
+	const jwt = input.trim();
+	if (jwt.length > MAX_CREDENTIAL_CHARS || !COMPACT_JWS.test(jwt)) return failed('unreadable');
 	let kid: string | undefined;
 	let claims: Record<string, unknown>;
 	try {
@@ -165,4 +135,46 @@ export async function verifyCredential(
 	if (ends.some((end) => Number.isNaN(end) || end <= now.getTime()))
 		return { outcome: 'expired', details: shown };
 	return { outcome: 'valid', details: shown };
+}
+
+/** A shared award link: its credential issued afresh and put through the same checks. */
+export async function checkAward(
+	db: Database,
+	award: AwardRecord,
+	origin: string
+): Promise<VerifyResult> {
+	return verifyCredential(db, await issueCredential(db, award, origin), origin);
+}
+
+/** What the /verify form answers: a result, nothing presented, or too many checks. */
+export type PresentedCheck =
+	{ status: 200; result: VerifyResult } | { status: 400 } | { status: 429; limited: string };
+
+/** The credential presented on /verify — the uploaded file if there is one, else the pasted text. */
+async function presented(form: FormData): Promise<string | null> {
+	const file = form.get('file');
+	if (file instanceof File && file.size > 0) {
+		if (file.size > MAX_CREDENTIAL_CHARS) return '';
+		return file.text().catch(() => '');
+	}
+	const text = form.get('credential');
+	return typeof text === 'string' && text.trim() ? text.slice(0, MAX_CREDENTIAL_CHARS + 1) : null;
+}
+
+/** The /verify form's check, limited per address. */
+export async function checkPresented(
+	db: Database,
+	form: FormData,
+	ip: string,
+	origin: string
+): Promise<PresentedCheck> {
+	const input = await presented(form);
+	if (input === null) return { status: 400 };
+	try {
+		await enforceRateLimits(db, limitedAttempts.credentialVerification(ip));
+	} catch (caught) {
+		if (!(caught instanceof RateLimited)) throw caught;
+		return { status: 429, limited: caught.message };
+	}
+	return { status: 200, result: await verifyCredential(db, input, origin) };
 }

@@ -3,4 +3,4 @@ import { downloadCredential } from '$lib/server/openbadges/download';
 
 /** The earner's Open Badges 3.0 credential as a VC-JWT file. */
 export const GET: RequestHandler = ({ locals, params, url }) =>
-	downloadCredential(locals, params.awardId, url.origin, 'jwt');
+	downloadCredential(locals, params.awardId, url.origin);
