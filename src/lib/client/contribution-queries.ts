@@ -1,7 +1,8 @@
 /**
- * What the contribution screens read from the device's database: the taxonomy in force, the
- * events a contribution may be linked to, one of my contributions to edit. Screens call these
- * through LiveQuery; writes go through mutations.
+ * What the contribution screens read from the device's database: my latest contributions with
+ * their names and events, the events a contribution may be linked to, one of my contributions
+ * to edit, the verifications waiting to sync. Screens call these through LiveQuery; writes go
+ * through mutations.
  */
 import type { Actor } from '$lib/domain/actor';
 import type { Contribution, GatherEvent } from '$lib/domain/entities';
@@ -86,16 +87,31 @@ export async function myContribution(
 	return row && row.personId === actor.personId ? row : null;
 }
 
-/** What a contribution's card shows beside it: the taxonomy's names and its event's title. */
-export async function contributionDetails(
+export interface ContributionList {
+	/** Each contribution with its linked event's title, when this device holds the event. */
+	items: { contribution: Contribution; eventTitle: string | null }[];
+	/** The names the cards show. */
+	taxonomy: Taxonomy;
+}
+
+/** My latest `limit` contributions with what their cards show beside them, read together. */
+export async function myLatestContributions(
 	db: GatherDatabase,
-	eventId: string | null
-): Promise<{ taxonomy: Taxonomy; eventTitle: string | null }> {
-	const [taxonomy, event] = await Promise.all([
-		db.taxonomy(),
-		eventId ? db.events.get(eventId) : undefined
+	personId: string,
+	limit: number
+): Promise<ContributionList> {
+	const [contributions, taxonomy] = await Promise.all([
+		db.latestContributionsOf(personId, limit),
+		db.taxonomy()
 	]);
-	return { taxonomy, eventTitle: event?.title ?? null };
+	const events = await db.events.bulkGet(contributions.map((row) => row.eventId ?? ''));
+	return {
+		items: contributions.map((contribution, index) => ({
+			contribution,
+			eventTitle: events[index]?.title ?? null
+		})),
+		taxonomy
+	};
 }
 
 /**
