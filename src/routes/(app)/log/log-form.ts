@@ -1,7 +1,8 @@
 /**
- * The contribution form's logic, kept apart from the markup: the choices remembered per
- * person, the taxonomy terms offered, turning the fields into mutation arguments with the
- * domain schema, and each problem into a translated message.
+ * The contribution form's logic, kept apart from the markup: the starting fields (a refused
+ * write being fixed, the choices remembered per person, a stored contribution), the taxonomy
+ * terms offered, turning the fields into mutation arguments with the domain schema, and each
+ * problem into a translated message.
  */
 import { z } from 'zod';
 import type { Contribution, RejectedMutation } from '$lib/domain/entities';
@@ -15,6 +16,7 @@ import {
 	type Term
 } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
+import { lastChoices, type LastChoices } from '$lib/client/contribution-choices';
 import { localToday } from '$lib/client/format';
 
 export const DURATION_UNITS = ['minutes', 'hours'] as const;
@@ -37,41 +39,6 @@ export interface LogFields {
 export type FieldErrors = Partial<Record<keyof LogFields, string>>;
 
 const REJECTION_PARAM = 'fixes';
-const lastChoicesSchema = z.object({
-	area: taxonomySlug,
-	activityType: taxonomySlug,
-	eventId: z.uuid().nullable().catch(null)
-});
-export type LastChoices = z.infer<typeof lastChoicesSchema>;
-
-/** One key per person: two people sharing a phone each get their own "a few taps". */
-const lastChoicesKey = (personId: string) => `gather.lastLog.${personId}`;
-
-/** The area, activity type and event of the person's previous log on this device, if any. */
-export function lastChoices(personId: string): Partial<LastChoices> {
-	try {
-		const parsed = lastChoicesSchema.safeParse(
-			JSON.parse(localStorage.getItem(lastChoicesKey(personId)) ?? 'null')
-		);
-		if (parsed.success) return parsed.data;
-	} catch {
-		// Unreadable or no storage: nothing remembered.
-	}
-	return {};
-}
-
-export function rememberChoices(personId: string, fields: LogFields): void {
-	try {
-		const choices: LastChoices = {
-			area: fields.area,
-			activityType: fields.activityType,
-			eventId: fields.eventId || null
-		};
-		localStorage.setItem(lastChoicesKey(personId), JSON.stringify(choices));
-	} catch {
-		// Storage refused (private mode, full): the next log starts from the defaults.
-	}
-}
 
 /** The quick log's address prefilled with a refused contribution, to be corrected and sent again. */
 export function fixQuery(rejection: Pick<RejectedMutation, 'id' | 'args'>): string {
@@ -82,6 +49,11 @@ export function fixQuery(rejection: Pick<RejectedMutation, 'id' | 'args'>): stri
 			if ((typeof value === 'string' || typeof value === 'number') && key !== 'id')
 				params.set(key, String(value));
 	return params.toString();
+}
+
+/** What the next log starts from, once this one is saved. */
+export function choicesOf(fields: LogFields): LastChoices {
+	return { area: fields.area, activityType: fields.activityType, eventId: fields.eventId || null };
 }
 
 /** The refused write this log corrects: dismissed once the corrected one is saved. */
