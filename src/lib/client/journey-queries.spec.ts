@@ -2,7 +2,9 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Award, Badge, Contribution } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import { myJourney, myStreak } from './journey-queries';
+import { journeyOf } from '$lib/domain/journey';
+import { effectiveTaxonomy } from '$lib/domain/taxonomy';
+import { fetchJourney, myJourney, myStreak } from './journey-queries';
 import { device } from './testing/harness';
 
 const me = newId();
@@ -64,7 +66,8 @@ describe('my journey on the device', () => {
 		};
 		await db.awards.put(award);
 
-		const journey = await myJourney(db, me, '2026-11-21');
+		const { journey, taxonomy } = await myJourney(db, me, '2026-11-21');
+		expect(taxonomy.areas.length).toBeGreaterThan(0);
 		expect(journey.totals).toEqual({ contributions: 1, points: 1, eventsAttended: 1, hours: 2 });
 		expect(journey.badges.map((earned) => earned.name)).toEqual(['First Steps']);
 		expect(journey.streak).toEqual({ current: 2, longest: 2, thisWeek: true });
@@ -73,6 +76,43 @@ describe('my journey on the device', () => {
 			current: 1,
 			longest: 1,
 			thisWeek: false
+		});
+	});
+});
+
+describe('someone else’s journey from the server', () => {
+	const journey = journeyOf({
+		contributions: [row(someone, '2026-11-20')],
+		awards: [],
+		badges: [],
+		taxonomy: effectiveTaxonomy([]),
+		today: '2026-11-21'
+	});
+	const answering =
+		(status: number, body: unknown): typeof fetch =>
+		async () =>
+			new Response(JSON.stringify(body), { status });
+
+	it('shows a well-formed answer, and says why otherwise', async () => {
+		const shown = await fetchJourney(
+			someone,
+			'2026-11-21',
+			answering(200, { personId: someone, journey })
+		);
+		expect(shown).toEqual({ ok: true, journey });
+		expect(
+			await fetchJourney(someone, '2026-11-21', answering(404, { error: 'not_found' }))
+		).toEqual({ ok: false, failure: 'hidden' });
+		// A body that is not a journey (a captive portal's page, an older server) is not shown.
+		expect(
+			await fetchJourney(someone, '2026-11-21', answering(200, { personId: someone, journey: {} }))
+		).toEqual({ ok: false, failure: 'offline' });
+		const unreachable: typeof fetch = async () => {
+			throw new TypeError('Failed to fetch');
+		};
+		expect(await fetchJourney(someone, '2026-11-21', unreachable)).toEqual({
+			ok: false,
+			failure: 'offline'
 		});
 	});
 });

@@ -3,18 +3,25 @@
  * server (online only: the device holds no one else's contributions). Screens call these
  * through LiveQuery and the small loader below; they never touch Dexie or fetch themselves.
  */
-import { journeyOf, type Journey, type JourneyResponse } from '$lib/domain/journey';
+import { journeyOf, journeyResponseSchema, type Journey } from '$lib/domain/journey';
+import type { Taxonomy } from '$lib/domain/taxonomy';
 import { weeklyStreak, type Streak } from '$lib/domain/weeks';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { GatherDatabase } from './db';
 import { localToday } from './format';
+
+/** The person's own journey as this device knows it, and the taxonomy that names its terms. */
+export interface MyJourney {
+	journey: Journey;
+	taxonomy: Taxonomy;
+}
 
 /** The person's own journey as this device knows it, on this device's calendar. */
 export async function myJourney(
 	db: GatherDatabase,
 	personId: string,
 	today = localToday()
-): Promise<Journey> {
+): Promise<MyJourney> {
 	const [contributions, awards, taxonomy] = await Promise.all([
 		db.contributions
 			.where('[personId+happenedOn]')
@@ -25,7 +32,7 @@ export async function myJourney(
 	]);
 	const badgeIds = [...new Set(awards.map((award) => award.badgeId))];
 	const badges = (await db.badges.bulkGet(badgeIds)).filter((badge) => badge !== undefined);
-	return journeyOf({ contributions, awards, badges, taxonomy, today });
+	return { journey: journeyOf({ contributions, awards, badges, taxonomy, today }), taxonomy };
 }
 
 /** Why someone else's journey is not shown: offline (or the server unreachable), or hidden. */
@@ -50,9 +57,9 @@ export async function fetchJourney(
 	}
 	if (response.status === 404 || response.status === 400) return { ok: false, failure: 'hidden' };
 	if (!response.ok) return { ok: false, failure: 'offline' };
-	const body = (await response.json().catch(() => null)) as JourneyResponse | null;
-	if (!body?.journey) return { ok: false, failure: 'offline' };
-	return { ok: true, journey: body.journey };
+	const parsed = journeyResponseSchema.safeParse(await response.json().catch(() => null));
+	if (!parsed.success) return { ok: false, failure: 'offline' };
+	return { ok: true, journey: parsed.data.journey };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { journeyOf, type JourneyContribution } from './journey';
+import { journeyOf, journeySchema, timelineHead, type JourneyContribution } from './journey';
 import { effectiveTaxonomy } from './taxonomy';
 
 const taxonomy = effectiveTaxonomy([
@@ -110,5 +110,37 @@ describe('journeyOf', () => {
 				item.kind === 'badge' ? item.badge.awardId : item.contribution.id
 			)
 		).toEqual(['a1', 'old']);
+	});
+
+	it('carries only the journey’s fields of a contribution, in the shape the server sends', () => {
+		const row = { ...contribution({ id: 'full' }), personId: 'p1', link: 'https://example.org/x' };
+		const journey = journeyOf({ contributions: [row], awards: [], badges: [], taxonomy, today });
+		expect(journey.timeline[0].items[0]).toEqual({
+			kind: 'contribution',
+			day: today,
+			contribution: contribution({ id: 'full' })
+		});
+		expect(journeySchema.parse(journey)).toEqual(journey);
+	});
+});
+
+describe('timelineHead', () => {
+	it('keeps the first items across months, and the months they are in', () => {
+		const contributions = ['2026-11-20', '2026-11-10', '2026-10-05', '2026-09-01'].map((day) =>
+			contribution({ id: day, happenedOn: day })
+		);
+		const { timeline } = journeyOf({ contributions, awards: [], badges: [], taxonomy, today });
+		const ids = (head: typeof timeline) =>
+			head.map((group) => [
+				group.month,
+				group.items.map((item) => (item.kind === 'contribution' ? item.contribution.id : ''))
+			]);
+		expect(ids(timelineHead(timeline, 3))).toEqual([
+			['2026-11', ['2026-11-20', '2026-11-10']],
+			['2026-10', ['2026-10-05']]
+		]);
+		expect(ids(timelineHead(timeline, 1))).toEqual([['2026-11', ['2026-11-20']]]);
+		expect(timelineHead(timeline, 10)).toEqual(timeline);
+		expect(timelineHead(timeline, 0)).toEqual([]);
 	});
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import { DEFAULT_PRIVACY, type PrivacyLevel } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { JourneyResponse } from '$lib/domain/journey';
+import { journeyResponseSchema, type JourneyResponse } from '$lib/domain/journey';
 import type { DatabaseHandle } from '$lib/server/db';
 import { awards, contributions, people } from '$lib/server/db/schema';
 import { nextVersion } from '$lib/server/db/versions';
@@ -80,7 +80,8 @@ describe('GET /api/people/:id/journey', () => {
 		const person = await subject('community');
 		const response = await journeyOfPerson(person.personId, member);
 		expect(response.status).toBe(200);
-		const body = (await response.json()) as JourneyResponse;
+		// The shape the device checks (journey-queries.ts fetchJourney).
+		const body = journeyResponseSchema.parse(await response.json());
 		expect(body.personId).toBe(person.personId);
 		expect(body.journey.totals).toEqual({
 			contributions: 2,
@@ -98,6 +99,20 @@ describe('GET /api/people/:id/journey', () => {
 		expect((await journeyOfPerson(person.personId, member)).status).toBe(404);
 		expect((await journeyOfPerson(person.personId, person)).status).toBe(200);
 		expect((await journeyOfPerson(person.personId, admin)).status).toBe(200);
+	});
+
+	it('takes the default level for a person stored before the journey had one', async () => {
+		const person = await subject('private');
+		const older: Partial<typeof DEFAULT_PRIVACY> = { ...DEFAULT_PRIVACY };
+		delete older.journey;
+		await handle.db
+			.update(people)
+			.set({ privacy: older as typeof DEFAULT_PRIVACY })
+			.where(eq(people.id, person.personId));
+		expect((await journeyOfPerson(person.personId, member)).status).toBe(200);
+		expect((await lookUpJourney(handle.db, person.personId, null, '2026-11-21')).kind).toBe(
+			'hidden'
+		);
 	});
 
 	it('needs a session, and answers a malformed or unknown id without failing', async () => {

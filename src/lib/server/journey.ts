@@ -6,7 +6,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '$lib/domain/actor';
-import { journeyOf, type Journey } from '$lib/domain/journey';
+import { journeyOf, timelineHead, type Journey } from '$lib/domain/journey';
 import { audienceFor, maySeeJourney } from '$lib/domain/privacy';
 import { effectiveTaxonomy } from '$lib/domain/taxonomy';
 import type { Database } from '$lib/server/db';
@@ -29,17 +29,6 @@ export function utcToday(): string {
 
 /** How much of someone else's timeline one answer carries (the newest first). */
 export const TIMELINE_ITEMS_SENT = 100;
-
-function latest(journey: Journey): Journey['timeline'] {
-	let left = TIMELINE_ITEMS_SENT;
-	const groups: Journey['timeline'] = [];
-	for (const group of journey.timeline) {
-		if (left <= 0) break;
-		groups.push({ month: group.month, items: group.items.slice(0, left) });
-		left -= group.items.length;
-	}
-	return groups;
-}
 
 export async function lookUpJourney(
 	db: Database,
@@ -71,5 +60,9 @@ export async function lookUpJourney(
 		taxonomy: effectiveTaxonomy(termRows),
 		today
 	});
-	return { kind: 'found', personId: person.id, journey: { ...journey, timeline: latest(journey) } };
+	return {
+		kind: 'found',
+		personId: person.id,
+		journey: { ...journey, timeline: timelineHead(journey.timeline, TIMELINE_ITEMS_SENT) }
+	};
 }
