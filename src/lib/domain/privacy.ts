@@ -4,13 +4,7 @@
  * for "how others see my profile". A field the audience may not see is emptied, never sent.
  */
 import type { Actor } from './actor';
-import {
-	DEFAULT_PRIVACY,
-	PRIVACY_FIELDS,
-	type Person,
-	type PrivacyField,
-	type PrivacyLevel
-} from './entities';
+import { PRIVACY_FIELDS, type Person, type PrivacyField, type PrivacyLevel } from './entities';
 
 /** Who is looking: the person themself, a signed-in member, or anyone on the web. */
 export const AUDIENCES = ['self', 'community', 'public'] as const;
@@ -84,8 +78,8 @@ export function hiddenFields(person: Pick<Person, 'privacy'>, audience: Audience
 
 /**
  * May this audience see the person's journey (contributions, events attended, badges)?
- * A level stored before `journey` existed takes the default.
+ * (A level stored before `journey` existed took the default when the row was read: rows.ts.)
  */
 export function maySeeJourney(person: Pick<Person, 'privacy'>, audience: Audience): boolean {
-	return maySee(person.privacy.journey ?? DEFAULT_PRIVACY.journey, audience);
+	return maySee(person.privacy.journey, audience);
 }
