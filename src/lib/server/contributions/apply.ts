@@ -49,7 +49,7 @@ export const contributionMutations: {
 				.set({ ...fields, editedAt: new Date(mutationTime(context)), version })
 				.where(eq(contributions.id, id));
 			// An edit can make a rule badge met (another area, an earlier date inside a streak).
-			await evaluateAwardsSafely(tx, row.personId, version, writtenAt(context));
+			await evaluateAwardsSafely(tx, row.personId, version, writtenAt(context), [fields]);
 		},
 		touch: (tx, args, version) => restampContribution(tx, args.id, version)
 	},
