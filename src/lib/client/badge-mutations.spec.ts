@@ -242,6 +242,31 @@ describe('nominations on the device', () => {
 		).rejects.toMatchObject({ reason: 'forbidden' });
 	});
 
+	it('refuses approving for a badge archived since, writing nothing', async () => {
+		const badge = await storedBadge();
+		const id = await nominate(badge.id);
+		await db.badges.update(badge.id, { archived: true });
+		await expect(
+			run(organizer, 'nomination.decide', { id, approve: true, awardId: newId() })
+		).rejects.toMatchObject({ reason: 'closed' });
+		expect(await db.awards.count()).toBe(0);
+		expect((await db.nominations.get(id))?.status).toBe('pending');
+	});
+
+	it('an approval over a standing award keeps the earlier award', async () => {
+		const badge = await storedBadge();
+		const id = await nominate(badge.id);
+		const standing = awardRow(badge.id, nominee.personId, {
+			awardedAt: '2020-01-01T00:00:00.000Z',
+			source: 'rule',
+			awardedBy: null
+		});
+		await db.awards.put(standing);
+		await run(organizer, 'nomination.decide', { id, approve: true, awardId: newId() });
+		expect(await db.awards.get([badge.id, nominee.personId])).toEqual(standing);
+		expect((await db.nominations.get(id))?.status).toBe('approved');
+	});
+
 	it('refuses nominating someone awarded, or for an archived badge', async () => {
 		const badge = await storedBadge();
 		await db.awards.put(awardRow(badge.id, nominee.personId));

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
 	admissionFacts,
+	grantedAward,
 	mergeAward,
 	mergeCheckIn,
 	withoutAdmission,
@@ -322,6 +323,41 @@ describe('mergeAward', () => {
 		};
 		const second = { ...first, evidence: 'b' };
 		expect(mergeAward(first, second)).toEqual(mergeAward(second, first));
+	});
+});
+
+describe('grantedAward', () => {
+	const ruleAward = {
+		awardedAt: '2026-05-16T10:00:00.000Z',
+		awardedBy: null,
+		evidence: null,
+		source: 'rule' as const
+	};
+	const cleared = { revokedAt: null, revokedBy: null, revocationReason: null };
+
+	it('folds with a standing award: the earlier stays, the winner keeping its own source', () => {
+		const later = {
+			awardedAt: '2026-05-16T11:00:00.000Z',
+			awardedBy: organizers[0],
+			evidence: 'kind words',
+			source: 'nomination' as const
+		};
+		const standing = { ...ruleAward, revokedAt: null };
+		expect(grantedAward(standing, later)).toEqual({ ...ruleAward, ...cleared });
+		const earlier = { ...later, awardedAt: '2026-05-16T09:00:00.000Z', source: 'manual' as const };
+		expect(grantedAward(standing, earlier)).toEqual({ ...earlier, ...cleared });
+	});
+
+	it('reinstates a revoked award with the grant alone, and a first grant is the grant', () => {
+		const grant = {
+			awardedAt: '2026-05-17T09:00:00.000Z',
+			awardedBy: organizers[1],
+			evidence: null,
+			source: 'manual' as const
+		};
+		const revoked = { ...ruleAward, revokedAt: '2026-05-16T12:00:00.000Z' };
+		expect(grantedAward(revoked, grant)).toEqual({ ...grant, ...cleared });
+		expect(grantedAward(null, grant)).toEqual({ ...grant, ...cleared });
 	});
 });
 

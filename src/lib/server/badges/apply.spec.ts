@@ -271,6 +271,18 @@ describe('nominations', () => {
 		expect(after).toMatchObject({ id: before.id, revokedAt: null, source: 'nomination' });
 	});
 
+	it('refuses approving a nomination for a badge archived since: nothing awarded', async () => {
+		const badgeId = await addBadge(handle.db);
+		const id = await nominate(badgeId);
+		await handle.db.update(badges).set({ archived: true }).where(eq(badges.id, badgeId));
+		expect(
+			await device(organizer)('nomination.decide', { id, approve: true, awardId: newId() })
+		).toBe('closed: badge archived');
+		expect(await awardOf(badgeId, other.personId)).toEqual([]);
+		const [nomination] = await handle.db.select().from(nominations).where(eq(nominations.id, id));
+		expect(nomination.status).toBe('pending');
+	});
+
 	it('refuses nominating someone already awarded, oneself, or for an archived badge', async () => {
 		const badgeId = await addBadge(handle.db);
 		expect(

@@ -55,16 +55,14 @@ async function openBadge(tx: Transaction, badgeId: string) {
 	if (badge.archived) throw new MutationRejected('closed', 'badge archived');
 }
 
-/**
- * Grant a badge (grantedAward over the row held, locked); a new award takes `id`. The badge
- * must be open (openBadge) first.
- */
+/** Grant an open badge (grantedAward over the row held, locked); a new award takes `id`. */
 async function grant(
 	tx: Transaction,
 	key: { badgeId: string; personId: string; id: string },
 	facts: Pick<Award, 'awardedAt' | 'awardedBy' | 'evidence' | 'source'>,
 	version: number
 ): Promise<void> {
+	await openBadge(tx, key.badgeId);
 	const where = awardKey(key);
 	const [existing] = await tx.select().from(awards).where(where).for('update');
 	const granted = grantedAward(
@@ -118,7 +116,6 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 
 	'award.grant': {
 		async apply(tx, args, context, version) {
-			await openBadge(tx, args.badgeId);
 			const personId = await activePersonId(tx, args.personId);
 			if (!canAward(context.actor, personId)) throw new MutationRejected('forbidden');
 			await grant(
@@ -203,8 +200,7 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 			if (!canDecideNomination(context.actor, nomination)) throw new MutationRejected('forbidden');
 			if (nomination.status !== 'pending') throw new MutationRejected('already_decided');
 			const at = mutationTime(context);
-			if (args.approve) {
-				await openBadge(tx, nomination.badgeId);
+			if (args.approve)
 				await grant(
 					tx,
 					{ badgeId: nomination.badgeId, personId: nomination.personId, id: args.awardId },
@@ -216,7 +212,6 @@ export const badgeMutations: { [Name in BadgeMutationName]: ServerMutation<Name>
 					},
 					version
 				);
-			}
 			await tx
 				.update(nominations)
 				.set({
