@@ -1,39 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { decideCelebration, storageMemory, type CelebrationAward } from './celebration';
+import {
+	decideCelebration,
+	storageMemory,
+	type CelebrationAward,
+	type CelebrationFacts
+} from './celebration';
 
 const me = 'me';
 function award(id: string, values: Partial<CelebrationAward> = {}): CelebrationAward {
 	return { id, badgeId: `badge-${id}`, personId: me, revokedAt: null, version: 3, ...values };
 }
+function facts(awards: CelebrationAward[], synced = true): CelebrationFacts {
+	const badges = awards.map((held) => ({
+		id: held.badgeId,
+		name: `Badge ${held.id}`,
+		image: null
+	}));
+	return { awards, badges, synced };
+}
+const names = (decision: ReturnType<typeof decideCelebration>) =>
+	decision.celebrate.map((badge) => badge.name);
 
 describe('decideCelebration', () => {
 	it('waits for the first sync of a device, then marks what it holds as celebrated', () => {
 		const awards = [award('a'), award('b')];
-		expect(decideCelebration(awards, me, null, false)).toEqual({ celebrate: [], remember: null });
-		expect(decideCelebration(awards, me, null, true)).toEqual({
-			celebrate: [],
-			remember: ['a', 'b']
-		});
-		expect(decideCelebration([], me, null, true)).toEqual({ celebrate: [], remember: [] });
-	});
-
-	it('celebrates every award not yet celebrated, once', () => {
-		const awards = [award('a'), award('b'), award('c')];
-		const first = decideCelebration(awards, me, ['a'], true);
-		expect(first).toEqual({ celebrate: ['b', 'c'], remember: ['a', 'b', 'c'] });
-		expect(decideCelebration(awards, me, first.remember, true)).toEqual({
+		expect(decideCelebration(facts(awards, false), me, null)).toEqual({
 			celebrate: [],
 			remember: null
 		});
+		expect(decideCelebration(facts(awards), me, null)).toEqual({
+			celebrate: [],
+			remember: ['a', 'b']
+		});
+		expect(decideCelebration(facts([]), me, null)).toEqual({ celebrate: [], remember: [] });
+	});
+
+	it('celebrates every badge not yet celebrated, once', () => {
+		const held = facts([award('a'), award('b'), award('c')]);
+		const first = decideCelebration(held, me, ['a']);
+		expect(names(first)).toEqual(['Badge b', 'Badge c']);
+		expect(first.remember).toEqual(['a', 'b', 'c']);
+		expect(decideCelebration(held, me, first.remember)).toEqual({ celebrate: [], remember: null });
+	});
+
+	it('remembers, without showing, an award whose badge is not on the device', () => {
+		const held = { ...facts([award('a')]), badges: [] };
+		expect(decideCelebration(held, me, [])).toEqual({ celebrate: [], remember: ['a'] });
 	});
 
 	it('never celebrates a pending, revoked or someone else’s award', () => {
-		const awards = [
+		const held = facts([
 			award('pending', { version: 0 }),
 			award('revoked', { revokedAt: '2026-11-20T10:00:00.000Z' }),
 			award('theirs', { personId: 'someone' })
-		];
-		expect(decideCelebration(awards, me, [], true)).toEqual({ celebrate: [], remember: null });
+		]);
+		expect(decideCelebration(held, me, [])).toEqual({ celebrate: [], remember: null });
 	});
 });
 

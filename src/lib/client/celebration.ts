@@ -9,22 +9,27 @@ import type { GatherDatabase } from './db';
 
 export type CelebrationAward = Pick<Award, 'id' | 'badgeId' | 'personId' | 'revokedAt' | 'version'>;
 
+export type CelebratedBadge = Pick<Badge, 'id' | 'name' | 'image'>;
+
+export interface CelebrationFacts {
+	awards: CelebrationAward[];
+	badges: CelebratedBadge[];
+	/** The device has finished a full sync at least once. */
+	synced: boolean;
+}
+
 export interface CelebrationDecision {
-	/** Awards to celebrate now (newest writes last). */
-	celebrate: string[];
-	/** The ids to remember from now on, or null: nothing to remember yet. */
+	/** The badges to celebrate now (an award whose badge is not on the device is skipped). */
+	celebrate: CelebratedBadge[];
+	/** The award ids to remember from now on, or null: nothing to remember yet. */
 	remember: string[] | null;
 }
 
-/**
- * `remembered`: the ids this device remembers for the person, null when it never remembered
- * any; `synced`: the device has finished a full sync at least once.
- */
+/** `remembered`: the award ids this device remembers for the person, null when it never did. */
 export function decideCelebration(
-	awards: readonly CelebrationAward[],
+	{ awards, badges, synced }: CelebrationFacts,
 	personId: string,
-	remembered: readonly string[] | null,
-	synced: boolean
+	remembered: readonly string[] | null
 ): CelebrationDecision {
 	// Only what the server confirmed (a device's own pending write is not an award yet).
 	const earned = awards.filter(
@@ -35,9 +40,13 @@ export function decideCelebration(
 		return { celebrate: [], remember: earned.map((award) => award.id) };
 	}
 	const known = new Set(remembered);
-	const celebrate = earned.filter((award) => !known.has(award.id)).map((award) => award.id);
-	if (celebrate.length === 0) return { celebrate: [], remember: null };
-	return { celebrate, remember: [...remembered, ...celebrate] };
+	const fresh = earned.filter((award) => !known.has(award.id));
+	if (fresh.length === 0) return { celebrate: [], remember: null };
+	const badgeById = new Map(badges.map((badge) => [badge.id, badge]));
+	return {
+		celebrate: fresh.flatMap((award) => badgeById.get(award.badgeId) ?? []),
+		remember: [...remembered, ...fresh.map((award) => award.id)]
+	};
 }
 
 /** Where the ids are kept: one localStorage entry per person. */
@@ -66,12 +75,6 @@ export function storageMemory(storage: Storage): CelebrationMemory {
 			}
 		}
 	};
-}
-
-export interface CelebrationFacts {
-	awards: CelebrationAward[];
-	badges: Pick<Badge, 'id' | 'name' | 'image'>[];
-	synced: boolean;
 }
 
 /** What the decision needs from the device's database (read through LiveQuery). */
