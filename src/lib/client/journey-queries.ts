@@ -6,9 +6,10 @@
 import { journeyOf, journeyResponseSchema, type Journey } from '$lib/domain/journey';
 import type { Taxonomy } from '$lib/domain/taxonomy';
 import { weeklyStreak, type Streak } from '$lib/domain/weeks';
+import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { GatherDatabase } from './db';
-import { localToday } from './format';
+import { formatNumber, localToday } from './format';
 
 /** The person's own journey as this device knows it, and the taxonomy that names its terms. */
 export interface MyJourney {
@@ -93,4 +94,11 @@ export async function myStreak(
 		keys.map((key) => String((key as unknown[])[1])),
 		today
 	);
+}
+
+/** What keeps my streak going, in a word to the person (Home's card, My journey). */
+export function streakNudge(streak: Streak): string {
+	if (streak.thisWeek) return m.journey_streak_done();
+	if (streak.current === 0) return m.journey_streak_start();
+	return m.journey_streak_keep({ count: formatNumber(streak.current) });
 }
