@@ -1,11 +1,12 @@
 /**
  * The community dashboard, end to end: an organizer opens it from Settings, the charts draw,
  * a filter changes the numbers, a section downloads as CSV, and offline the dashboard last
- * seen still opens (the service worker's network-first cache) with a notice. Screenshots at
- * 360×780 and 1280×800, in English and Arabic.
+ * seen still opens (the service worker's network-first cache) with a notice, until signing out
+ * forgets it. Screenshots at 360×780 and 1280×800, in English and Arabic.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { DASHBOARDS_CACHE } from '../src/lib/client/dashboards';
 import { setLocaleCookie, signInAs, waitForServiceWorker } from './support';
 
 const shots = 'test-results/screenshots';
@@ -82,6 +83,14 @@ test('an organizer reads the community dashboard, filters it, downloads a CSV, a
 	await page.goto('/dashboard');
 	await expect.poll(() => drawn(page, 'chart-activity')).toBe(true);
 	await page.screenshot({ path: `${shots}/dashboard-wide-en.png`, fullPage: true });
+
+	// Signing out forgets the dashboards kept offline: they are not for the next person here.
+	const kept = () => page.evaluate((name) => caches.has(name), DASHBOARDS_CACHE);
+	expect(await kept()).toBe(true);
+	await page.goto('/settings');
+	await page.getByTestId('sign-out').click();
+	await expect(page).toHaveURL(/\/welcome$/);
+	await expect.poll(kept).toBe(false);
 });
 
 test('the dashboard in Arabic, right to left', async ({ page, context, baseURL }) => {

@@ -4,7 +4,7 @@
  * was admitted twice by two offline devices, and the attendee list as CSV. The figures are
  * pure functions of the rows; `eventReportRows` is the one query that gathers them.
  */
-import Papa from 'papaparse';
+import { toCsv } from '$lib/domain/csv';
 import type {
 	Admission,
 	AdmissionMethod,
@@ -290,38 +290,31 @@ export interface CsvLabels {
 	no: string;
 }
 
-/**
- * The attendee list as CSV (RFC 4180 through Papa Parse). A cell that a spreadsheet would
- * run as a formula (starting with = + - @, a tab or a return) gets a leading apostrophe, as
- * OWASP's CSV injection guidance says: names and emails are typed by anyone.
- */
+/** The attendee list as CSV (domain/csv.ts: formulas defused, names and emails are typed by anyone). */
 export function attendeeCsv(report: EventReport, timeZone: string, labels: CsvLabels): string {
 	const { headers } = labels;
-	return Papa.unparse(
-		{
-			fields: [
-				headers.name,
-				headers.email,
-				headers.status,
-				headers.walkIn,
-				headers.checkedInAt,
-				headers.checkedInLocal,
-				headers.method,
-				headers.devices,
-				headers.double
-			],
-			data: report.attendees.map((row) => [
-				row.name ?? labels.someone,
-				row.email ?? '',
-				labels.status(row.status),
-				row.walkIn ? labels.yes : labels.no,
-				row.checkedInAt ?? '',
-				row.checkedInAt ? localDateTime(row.checkedInAt, timeZone) : '',
-				row.method ? labels.method(row.method) : '',
-				row.admissions.map(labels.device).join('; '),
-				row.double ? labels.yes : labels.no
-			])
-		},
-		{ escapeFormulae: true, newline: '\r\n' }
+	return toCsv(
+		[
+			headers.name,
+			headers.email,
+			headers.status,
+			headers.walkIn,
+			headers.checkedInAt,
+			headers.checkedInLocal,
+			headers.method,
+			headers.devices,
+			headers.double
+		],
+		report.attendees.map((row) => [
+			row.name ?? labels.someone,
+			row.email ?? '',
+			labels.status(row.status),
+			row.walkIn ? labels.yes : labels.no,
+			row.checkedInAt ?? '',
+			row.checkedInAt ? localDateTime(row.checkedInAt, timeZone) : '',
+			row.method ? labels.method(row.method) : '',
+			row.admissions.map(labels.device).join('; '),
+			row.double ? labels.yes : labels.no
+		])
 	);
 }

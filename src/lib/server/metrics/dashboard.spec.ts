@@ -15,7 +15,6 @@ import { addPerson } from '$lib/server/testing/fixtures';
 import { callRoute, localsOf, requestEvent, serveEndpointsFrom } from '$lib/server/testing/routes';
 import { load } from '../../../routes/dashboard/+page.server';
 import { GET as exportCsv } from '../../../routes/dashboard/export.csv/+server';
-import { toCsv } from './csv';
 
 let handle: DatabaseHandle;
 let member: Actor;
@@ -138,18 +137,13 @@ describe('the CSV export', () => {
 		});
 	});
 
-	it('defuses cells a spreadsheet would run as a formula', () => {
-		const csv = toCsv({
-			fields: ['=HYPERLINK("https://evil.example")', 'plain'],
-			rows: [
-				['+1', '@SUM(A1)'],
-				['-2', 'a, "quoted" one']
-			]
+	it('ends a section with its total, a ratio without a denominator left empty', async () => {
+		const response = await callRoute(exportCsv, {
+			url: '/dashboard/export.csv?section=conversion',
+			locals: localsOf(admin)
 		});
-		expect(csv.split('\r\n')).toEqual([
-			`"'=HYPERLINK(""https://evil.example"")",plain`,
-			`"'+1","'@SUM(A1)"`,
-			`"'-2","a, ""quoted"" one"`
-		]);
+		const lines = (await response.text()).replace(/^\uFEFF/, '').split('\r\n');
+		expect(lines[0]).toBe('Month,First-time attendees,Contributed within 90 days,Conversion');
+		expect(lines.at(-1)).toBe('Total,0,0,');
 	});
 });
