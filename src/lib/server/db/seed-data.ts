@@ -94,13 +94,7 @@ export const SEED_CONTRIBUTIONS: SeedContribution[] = [
  * Badge classes: the ones with a rule are awarded by the server itself (seed.ts runs the
  * same awardEveryoneMeeting as saving a rule does); the others by people, or by nomination.
  */
-export const SEED_BADGES: {
-	slug: string;
-	name: string;
-	description: string;
-	criteria: string;
-	rule: BadgeRule | null;
-}[] = [
+export const SEED_BADGES = [
 	{
 		slug: 'first-contribution',
 		name: 'First Steps',
@@ -162,10 +156,18 @@ export const SEED_BADGES: {
 		criteria: 'Awarded by an organizer or mentor, often on a nomination, for help beyond the call.',
 		rule: null
 	}
-];
+] as const satisfies readonly {
+	slug: string;
+	name: string;
+	description: string;
+	criteria: string;
+	rule: BadgeRule | null;
+}[];
+
+export type SeedBadgeSlug = (typeof SEED_BADGES)[number]['slug'];
 
 /** [badge slug, person index, awarded by (person index), evidence]: given by people. */
-export const SEED_AWARDS: [string, number, number, string][] = [
+export const SEED_AWARDS: [SeedBadgeSlug, number, number, string][] = [
 	['translator', 5, 1, 'Arabic and French translations of the onboarding flow.'],
 	['translator', 7, 1, 'Leads the Vietnamese team; 400+ strings this quarter.'],
 	['mentor', 3, 0, 'Weekly office hours for newcomers.'],
@@ -179,7 +181,7 @@ export const SEED_AWARDS: [string, number, number, string][] = [
 ];
 
 /** [badge slug, person index, nominated by (person index), reason]: waiting for a decision. */
-export const SEED_NOMINATIONS: [string, number, number, string][] = [
+export const SEED_NOMINATIONS: [SeedBadgeSlug, number, number, string][] = [
 	[
 		'helping-hand',
 		9,

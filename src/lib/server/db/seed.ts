@@ -19,7 +19,8 @@ import {
 	SEED_NOMINATIONS,
 	SEED_PEOPLE,
 	SEED_PROFILES,
-	SEED_VERIFICATIONS
+	SEED_VERIFICATIONS,
+	type SeedBadgeSlug
 } from './seed-data';
 import { nextVersion } from './versions';
 
@@ -50,7 +51,7 @@ function seedProfile(index: number) {
 			: DEFAULT_PRIVACY;
 	return { languages, skills, interests, timezone, areas, privacy };
 }
-const badgeId = (slug: string) =>
+const badgeId = (slug: SeedBadgeSlug) =>
 	seedId(5, SEED_BADGES.findIndex((badge) => badge.slug === slug) + 1);
 export const SEED_UPCOMING_EVENT_ID = seedId(2, 1);
 export const SEED_PAST_EVENT_ID = seedId(2, 2);
