@@ -291,6 +291,8 @@ describe('mergePeople', () => {
 		const mergedMeans = await addSignInMeans(db, merged);
 		await addRejection(db, merged, mergedMeans.deviceId);
 
+		// The absence factor's recent periods end in May 2025 (so the contributions count there).
+		await db.execute(sql`select metric_recent_roll('2025-05-26')`);
 		// The merged person's id is in every column that names a person (bar the log's merged_id).
 		const personColumns = (await uuidColumns())
 			.map((column) => column.name)
