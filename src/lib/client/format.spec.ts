@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatPercent, formatTime } from './format';
+import { formatBytes, formatDuration, formatPercent, formatTime } from './format';
 
 describe('formatBytes', () => {
 	it('picks the unit that keeps the number short, and never breaks it from its unit', () => {
@@ -26,5 +26,13 @@ describe('formatTime', () => {
 		expect(formatTime('2030-06-01T16:05:00.000Z', 'Europe/Madrid')).toBe('6:05 PM');
 		expect(formatTime('2030-06-01T16:05:00.000Z', 'Asia/Tokyo')).toBe('1:05 AM');
 		expect(formatTime('2030-06-01T16:05:00.000Z', 'Nowhere/Atlantis')).toMatch(/^\d{1,2}:05/);
+	});
+});
+
+describe('formatDuration', () => {
+	it('reads minutes under an hour, whole hours, and hours with minutes', () => {
+		expect(formatDuration(45)).toBe('45 min');
+		expect(formatDuration(120)).toBe('2 hr');
+		expect(formatDuration(90)).toBe('1 hr 30 min');
 	});
 });

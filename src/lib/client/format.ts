@@ -113,3 +113,21 @@ export function formatBytes(bytes: number): string {
 	// Never split a number from its unit across lines ("11" / "GB").
 	return text.replace(/\s/gu, '\u00a0');
 }
+
+function formatUnit(value: number, unit: 'hour' | 'minute'): string {
+	return new Intl.NumberFormat(getLocale(), {
+		style: 'unit',
+		unit,
+		unitDisplay: 'short',
+		maximumFractionDigits: 1
+	}).format(value);
+}
+
+/** A duration in minutes: 45 → "45 min", 120 → "2 hr", 90 → "1 hr 30 min", in the active locale. */
+export function formatDuration(minutes: number): string {
+	if (minutes < 60) return formatUnit(minutes, 'minute');
+	const hours = Math.floor(minutes / 60);
+	const rest = minutes % 60;
+	const whole = formatUnit(hours, 'hour');
+	return rest === 0 ? whole : `${whole} ${formatUnit(rest, 'minute')}`;
+}
