@@ -69,11 +69,24 @@ test('an organizer reads the community dashboard, filters it, downloads a CSV, a
 	await expect(page.getByLabel('Period')).toHaveValue('12w');
 
 	// Offline: the dashboard last seen opens from the service worker's cache.
+	// The page kept is this very one (its URL in the cache), and offline it is what opens: the
+	// same moment of computation, not a fresh one from a server still reachable by the worker.
 	await page.goto('/dashboard?area=testing');
 	await expect(page.getByTestId('figure-active')).toBeVisible();
+	const generatedAt = await page.getByTestId('dashboard-updated').getAttribute('data-generated');
+	const cached = () =>
+		page.evaluate(
+			async (name) => Boolean(await (await caches.open(name)).match(location.href)),
+			DASHBOARDS_CACHE
+		);
+	await expect.poll(cached).toBe(true);
 	await context.setOffline(true);
 	await page.reload();
 	await expect(page.getByTestId('dashboard-offline')).toBeVisible();
+	await expect(page.getByTestId('dashboard-updated')).toHaveAttribute(
+		'data-generated',
+		generatedAt!
+	);
 	await expect(page.getByTestId('figure-active').locator('dd')).toHaveText(testers!);
 	await expect.poll(() => drawn(page, 'chart-activity')).toBe(true);
 	await context.setOffline(false);

@@ -29,17 +29,11 @@ export function percent(ratio: number | null): string {
 
 export const count = formatNumber;
 
-/** A country's name in the reader's language ("FR" → "France"). */
-export function countryName(code: string): string {
-	return new Intl.DisplayNames(getLocale(), { type: 'region' }).of(code) ?? code;
-}
-
 /** The colours of the series, from the app's palette. */
 export const COLORS = {
 	primary: '#1f5f5b',
 	accent: '#e76f51',
 	muted: '#8a9a98',
 	gold: '#e9c46a',
-	teal: '#2a9d8f',
-	blue: '#457b9d'
+	teal: '#2a9d8f'
 } as const;
