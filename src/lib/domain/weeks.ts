@@ -14,6 +14,11 @@ function fromUtc(ms: number): string {
 	return new Date(ms).toISOString().slice(0, 10);
 }
 
+/** Today on the UTC calendar (the server's, when a caller names no date of their own). */
+export function utcToday(now = new Date()): string {
+	return fromUtc(now.getTime());
+}
+
 /** The date `days` after `day` (negative: before). */
 export function addDays(day: string, days: number): string {
 	return fromUtc(toUtc(day) + days * DAY_MS);

@@ -22,11 +22,6 @@ export type JourneyLookup =
 /** A calendar date the caller may name as their "today" (their own calendar). */
 export const journeyDaySchema = z.iso.date();
 
-/** Today's date on the server's (UTC) calendar, when the caller names none. */
-export function utcToday(): string {
-	return new Date().toISOString().slice(0, 10);
-}
-
 /** How much of someone else's timeline one answer carries (the newest first). */
 export const TIMELINE_ITEMS_SENT = 100;
 

@@ -1,9 +1,10 @@
 import { error, redirect } from '@sveltejs/kit';
 import { resolve } from '$app/paths';
 import type { PageServerLoad } from './$types';
+import { utcToday } from '$lib/domain/weeks';
 import { m } from '$lib/paraglide/messages';
 import { openDatabase } from '$lib/server/db';
-import { lookUpJourney, utcToday } from '$lib/server/journey';
+import { lookUpJourney } from '$lib/server/journey';
 import { lookUpPerson } from '$lib/server/profiles';
 
 // A shareable page for the web: rendered by the server (the app itself renders on the device),

@@ -1,8 +1,9 @@
 import type { RequestHandler } from './$types';
 import type { JourneyResponse } from '$lib/domain/journey';
+import { utcToday } from '$lib/domain/weeks';
 import { openDatabase } from '$lib/server/db';
 import { jsonError, privateJson, requireActor } from '$lib/server/http';
-import { journeyDaySchema, lookUpJourney, utcToday } from '$lib/server/journey';
+import { journeyDaySchema, lookUpJourney } from '$lib/server/journey';
 
 /**
  * A person's journey for a signed-in member, when the person's `journey` privacy lets them see
