@@ -27,8 +27,8 @@ export interface SectionTable {
 	total: CsvCell[] | null;
 }
 
-export const LEVELS = ENGAGEMENT_LEVELS.filter((level) => level !== 'none');
-export const levelLabels = {
+const LEVELS = ENGAGEMENT_LEVELS.filter((level) => level !== 'none');
+const levelLabels = {
 	exploring: m.metric_level_exploring,
 	participating: m.metric_level_participating,
 	contributing: m.metric_level_contributing,
