@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AVATAR_MAX_CHARS } from '$lib/domain/entities';
-import {
-	AVATAR_MAX_FILE_BYTES,
-	AVATAR_QUALITIES,
-	centredSquare,
-	checkAvatarFile,
-	fittingEncoding
-} from './avatar';
+import { AVATAR_IMAGE, AVATAR_MAX_FILE_BYTES } from './avatar';
+import { IMAGE_QUALITIES, centredSquare, checkImageFile, fittingEncoding } from './image-resize';
 
 /** A data: URL of `type` whose length shrinks with the quality, as a real encoder's does. */
 function fakeEncoder(bytesAtFullQuality: number, supported = ['image/webp', 'image/jpeg']) {
@@ -19,19 +14,25 @@ function fakeEncoder(bytesAtFullQuality: number, supported = ['image/webp', 'ima
 	return { encode, calls };
 }
 
-describe('checkAvatarFile', () => {
+describe('checkImageFile for avatars', () => {
 	it('accepts images up to 15 MB, and files without a type (decoding decides)', () => {
-		expect(checkAvatarFile({ type: 'image/png', size: 1000 })).toBeNull();
-		expect(checkAvatarFile({ type: 'image/jpeg', size: AVATAR_MAX_FILE_BYTES })).toBeNull();
-		expect(checkAvatarFile({ type: '', size: 1000 })).toBeNull();
+		expect(checkImageFile({ type: 'image/png', size: 1000 }, AVATAR_MAX_FILE_BYTES)).toBeNull();
+		expect(
+			checkImageFile({ type: 'image/jpeg', size: AVATAR_MAX_FILE_BYTES }, AVATAR_MAX_FILE_BYTES)
+		).toBeNull();
+		expect(checkImageFile({ type: '', size: 1000 }, AVATAR_MAX_FILE_BYTES)).toBeNull();
 	});
 
 	it('refuses what is not an image, and an image too big to start with', () => {
-		expect(checkAvatarFile({ type: 'application/pdf', size: 1000 })).toBe('not_image');
-		expect(checkAvatarFile({ type: 'text/plain', size: 10 })).toBe('not_image');
-		expect(checkAvatarFile({ type: 'image/jpeg', size: AVATAR_MAX_FILE_BYTES + 1 })).toBe(
-			'file_too_big'
+		expect(checkImageFile({ type: 'application/pdf', size: 1000 }, AVATAR_MAX_FILE_BYTES)).toBe(
+			'not_image'
 		);
+		expect(checkImageFile({ type: 'text/plain', size: 10 }, AVATAR_MAX_FILE_BYTES)).toBe(
+			'not_image'
+		);
+		expect(
+			checkImageFile({ type: 'image/jpeg', size: AVATAR_MAX_FILE_BYTES + 1 }, AVATAR_MAX_FILE_BYTES)
+		).toBe('file_too_big');
 	});
 });
 
@@ -49,38 +50,38 @@ describe('centredSquare', () => {
 	});
 });
 
-describe('fittingEncoding', () => {
+describe('fittingEncoding for avatars', () => {
 	it('keeps WebP at the best quality when it fits', () => {
 		const { encode, calls } = fakeEncoder(1000);
-		const url = fittingEncoding(encode);
+		const url = fittingEncoding(encode, AVATAR_IMAGE);
 		expect(url).toMatch(/^data:image\/webp;base64,/);
-		expect(calls).toEqual([['image/webp', AVATAR_QUALITIES[0]]]);
+		expect(calls).toEqual([['image/webp', IMAGE_QUALITIES[0]]]);
 	});
 
 	it('lowers the quality until the picture fits', () => {
 		const { encode, calls } = fakeEncoder(AVATAR_MAX_CHARS / 4 / 0.65);
-		const url = fittingEncoding(encode);
+		const url = fittingEncoding(encode, AVATAR_IMAGE);
 		expect(url!.length).toBeLessThanOrEqual(AVATAR_MAX_CHARS);
 		expect(calls.at(-1)).toEqual(['image/webp', 0.6]);
 	});
 
 	it('falls back to JPEG where the browser cannot encode WebP (it answers PNG)', () => {
 		const { encode, calls } = fakeEncoder(1000, ['image/jpeg']);
-		const url = fittingEncoding(encode);
+		const url = fittingEncoding(encode, AVATAR_IMAGE);
 		expect(url).toMatch(/^data:image\/jpeg;base64,/);
 		expect(calls).toEqual([
-			['image/webp', AVATAR_QUALITIES[0]],
-			['image/jpeg', AVATAR_QUALITIES[0]]
+			['image/webp', IMAGE_QUALITIES[0]],
+			['image/jpeg', IMAGE_QUALITIES[0]]
 		]);
 	});
 
 	it('gives up when not even the worst quality fits', () => {
 		const { encode, calls } = fakeEncoder(AVATAR_MAX_CHARS * 2);
-		expect(fittingEncoding(encode)).toBeNull();
-		expect(calls).toHaveLength(AVATAR_QUALITIES.length * 2);
+		expect(fittingEncoding(encode, AVATAR_IMAGE)).toBeNull();
+		expect(calls).toHaveLength(IMAGE_QUALITIES.length * 2);
 	});
 
 	it('never returns what the domain would refuse', () => {
-		expect(fittingEncoding(() => 'data:image/webp;base64,not base64!')).toBeNull();
+		expect(fittingEncoding(() => 'data:image/webp;base64,not base64!', AVATAR_IMAGE)).toBeNull();
 	});
 });

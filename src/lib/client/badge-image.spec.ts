@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BADGE_IMAGE_MAX_CHARS } from '$lib/domain/entities';
-import { BADGE_IMAGE_MAX_FILE_BYTES, checkBadgeImageFile, fittingBadgeImage } from './badge-image';
+import { BADGE_IMAGE, BADGE_IMAGE_MAX_FILE_BYTES } from './badge-image';
+import { checkImageFile, fittingEncoding } from './image-resize';
 
 /** A data: URL of `type` whose length shrinks with the quality, as a real encoder's does. */
 function fakeEncoder(charsAt: (type: string, quality: number) => number, supported: string[]) {
@@ -13,27 +14,39 @@ function fakeEncoder(charsAt: (type: string, quality: number) => number, support
 	return { encode, calls };
 }
 
-describe('checkBadgeImageFile', () => {
+describe('checkImageFile for badge images', () => {
 	it('accepts images up to the limit, and files without a type', () => {
-		expect(checkBadgeImageFile({ type: 'image/svg+xml', size: 10 })).toBeNull();
-		expect(checkBadgeImageFile({ type: '', size: 10 })).toBeNull();
-		expect(checkBadgeImageFile({ type: 'image/png', size: BADGE_IMAGE_MAX_FILE_BYTES })).toBeNull();
+		expect(
+			checkImageFile({ type: 'image/svg+xml', size: 10 }, BADGE_IMAGE.maxFileBytes)
+		).toBeNull();
+		expect(checkImageFile({ type: '', size: 10 }, BADGE_IMAGE.maxFileBytes)).toBeNull();
+		expect(
+			checkImageFile(
+				{ type: 'image/png', size: BADGE_IMAGE_MAX_FILE_BYTES },
+				BADGE_IMAGE.maxFileBytes
+			)
+		).toBeNull();
 	});
 
 	it('refuses what is not an image, and a huge file', () => {
-		expect(checkBadgeImageFile({ type: 'application/pdf', size: 10 })).toBe('not_image');
-		expect(checkBadgeImageFile({ type: 'image/png', size: BADGE_IMAGE_MAX_FILE_BYTES + 1 })).toBe(
-			'file_too_big'
+		expect(checkImageFile({ type: 'application/pdf', size: 10 }, BADGE_IMAGE.maxFileBytes)).toBe(
+			'not_image'
 		);
+		expect(
+			checkImageFile(
+				{ type: 'image/png', size: BADGE_IMAGE_MAX_FILE_BYTES + 1 },
+				BADGE_IMAGE.maxFileBytes
+			)
+		).toBe('file_too_big');
 	});
 });
 
-describe('fittingBadgeImage', () => {
+describe('fittingEncoding for badge images', () => {
 	const all = ['image/png', 'image/webp', 'image/jpeg'];
 
 	it('keeps a PNG (transparency) when it fits, trying it once', () => {
 		const { encode, calls } = fakeEncoder(() => 40_000, all);
-		expect(fittingBadgeImage(encode)).toMatch(/^data:image\/png;base64,/);
+		expect(fittingEncoding(encode, BADGE_IMAGE)).toMatch(/^data:image\/png;base64,/);
 		expect(calls).toEqual([['image/png', 1]]);
 	});
 
@@ -42,7 +55,7 @@ describe('fittingBadgeImage', () => {
 			(type, quality) => (type === 'image/png' ? 500_000 : 200_000 * quality),
 			all
 		);
-		const url = fittingBadgeImage(encode);
+		const url = fittingEncoding(encode, BADGE_IMAGE);
 		expect(url).toMatch(/^data:image\/webp;base64,/);
 		expect(url!.length).toBeLessThanOrEqual(BADGE_IMAGE_MAX_CHARS);
 		expect(calls.at(-1)).toEqual(['image/webp', 0.5]);
@@ -53,11 +66,11 @@ describe('fittingBadgeImage', () => {
 			(type, quality) => (type === 'image/png' ? 500_000 : 100_000 * quality),
 			['image/png', 'image/jpeg']
 		);
-		expect(fittingBadgeImage(encode)).toMatch(/^data:image\/jpeg;base64,/);
+		expect(fittingEncoding(encode, BADGE_IMAGE)).toMatch(/^data:image\/jpeg;base64,/);
 	});
 
 	it('gives up when nothing fits', () => {
 		const { encode } = fakeEncoder(() => 1_000_000, all);
-		expect(fittingBadgeImage(encode)).toBeNull();
+		expect(fittingEncoding(encode, BADGE_IMAGE)).toBeNull();
 	});
 });

@@ -5,53 +5,22 @@
  * The server checks the bytes again (server/badges/apply.ts).
  */
 import { BADGE_IMAGE_MAX_CHARS, BADGE_IMAGE_SIZE_PX, badgeImageSchema } from '$lib/domain/entities';
-import { checkImageFile, fittingEncoding, flattened, squareCanvas } from './image-resize';
+import { resizeImage, type ImageSpec } from './image-resize';
 
 /** A picked file above this (15 MB) is refused before decoding it. */
 export const BADGE_IMAGE_MAX_FILE_BYTES = 15_000_000;
 
-/** PNG keeps transparency losslessly; WebP keeps it too, smaller; JPEG is the last resort. */
-export const BADGE_IMAGE_TYPES = ['image/png', 'image/webp', 'image/jpeg'] as const;
+export const BADGE_IMAGE: ImageSpec = {
+	sizePx: BADGE_IMAGE_SIZE_PX,
+	maxFileBytes: BADGE_IMAGE_MAX_FILE_BYTES,
+	// PNG keeps transparency losslessly; WebP keeps it too, smaller; JPEG is the last resort.
+	types: ['image/png', 'image/webp', 'image/jpeg'],
+	maxChars: BADGE_IMAGE_MAX_CHARS,
+	accepts: (url) => badgeImageSchema.safeParse(url).success,
+	background: null
+};
 
-export type BadgeImageProblem = 'not_image' | 'file_too_big' | 'cannot_shrink';
-
-export class BadgeImageError extends Error {
-	constructor(readonly problem: BadgeImageProblem) {
-		super(`badge image: ${problem}`);
-		this.name = 'BadgeImageError';
-	}
-}
-
-export function checkBadgeImageFile(file: {
-	type: string;
-	size: number;
-}): BadgeImageProblem | null {
-	return checkImageFile(file, BADGE_IMAGE_MAX_FILE_BYTES);
-}
-
-/** The best encoding of a badge image that fits, or null (image-resize.ts fittingEncoding). */
-export function fittingBadgeImage(
-	encode: (type: string, quality: number) => string
-): string | null {
-	return fittingEncoding(encode, {
-		types: BADGE_IMAGE_TYPES,
-		maxChars: BADGE_IMAGE_MAX_CHARS,
-		accepts: (url) => badgeImageSchema.safeParse(url).success
-	});
-}
-
-/** Turn a picked file into a badge image data: URL, or throw BadgeImageError saying why not. */
-export async function resizeBadgeImage(file: File): Promise<string> {
-	const problem = checkBadgeImageFile(file);
-	if (problem) throw new BadgeImageError(problem);
-	const canvas = await squareCanvas(file, BADGE_IMAGE_SIZE_PX, null);
-	if (!canvas) throw new BadgeImageError('not_image');
-	let onWhite: HTMLCanvasElement | null = null;
-	const url = fittingBadgeImage((type, quality) => {
-		if (type !== 'image/jpeg') return canvas.toDataURL(type, quality);
-		onWhite ??= flattened(canvas, '#ffffff');
-		return onWhite.toDataURL(type, quality);
-	});
-	if (!url) throw new BadgeImageError('cannot_shrink');
-	return url;
+/** Turn a picked file into a badge image data: URL, or throw ImageError saying why not. */
+export function resizeBadgeImage(file: File): Promise<string> {
+	return resizeImage(file, BADGE_IMAGE);
 }

@@ -3,8 +3,8 @@ import type { BadgeRule, RuleProblem } from '$lib/domain/badge-rules';
 import type { AwardSource, NominationStatus } from '$lib/domain/entities';
 import type { Taxonomy } from '$lib/domain/taxonomy';
 import { m } from '$lib/paraglide/messages';
-import type { BadgeImageProblem } from './badge-image';
 import { formatNumber } from './format';
+import type { ImageProblem } from './image-resize';
 import { slugName } from './labels';
 
 /** A rule as the parts of one sentence ("Contributions: 10 · Area: Localization · …"). */
@@ -46,7 +46,7 @@ export const ruleProblemLabels: Record<RuleProblem, () => string> = {
 	attended_activity: m.badge_rule_attended_activity
 };
 
-export const badgeImageProblemLabels: Record<BadgeImageProblem, () => string> = {
+export const badgeImageProblemLabels: Record<ImageProblem, () => string> = {
 	not_image: m.badge_image_not_image,
 	file_too_big: m.badge_image_too_big,
 	cannot_shrink: m.badge_image_cannot_shrink

@@ -8,7 +8,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '$lib/domain/actor';
 import type { Award, Badge } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
-import type { MutationInput, MutationName, SaveBadgeArgs } from '$lib/domain/mutations';
+import type { MutationInput, MutationName } from '$lib/domain/mutations';
+import { badgeSaveArgs } from '$lib/server/testing/fixtures';
 import type { GatherDatabase } from './db';
 import { discardEntry, reapplyEntry, runMutation } from './mutations';
 import { device } from './testing/harness';
@@ -34,24 +35,9 @@ async function rebase(as: Actor) {
 	});
 }
 
-function badgeArgs(overrides: Partial<SaveBadgeArgs> = {}): SaveBadgeArgs {
-	const id = overrides.id ?? newId();
-	return {
-		id,
-		slug: `badge-${id.slice(-12)}`,
-		name: 'Translator',
-		description: '',
-		criteria: '',
-		image: null,
-		rule: null,
-		archived: false,
-		...overrides
-	};
-}
-
 async function storedBadge(overrides: Partial<Badge> = {}): Promise<Badge> {
 	const badge: Badge = {
-		...badgeArgs(),
+		...badgeSaveArgs(),
 		createdAt: new Date().toISOString(),
 		version: 3,
 		...overrides
@@ -79,13 +65,13 @@ function awardRow(badgeId: string, personId: string, overrides: Partial<Award> =
 
 describe('badge.save on the device', () => {
 	it('saves a new badge unconfirmed, and an edit keeps its creation time and version', async () => {
-		const args = badgeArgs();
+		const args = badgeSaveArgs();
 		await run(admin, 'badge.save', args);
 		await rebase(admin);
 		expect(await db.badges.get(args.id)).toMatchObject({ name: 'Translator', version: 0 });
 		const stored = await storedBadge();
 		await run(admin, 'badge.save', {
-			...badgeArgs({ id: stored.id, slug: stored.slug }),
+			...badgeSaveArgs({ id: stored.id, slug: stored.slug }),
 			name: 'New'
 		});
 		expect(await db.badges.get(stored.id)).toMatchObject({
@@ -103,12 +89,14 @@ describe('badge.save on the device', () => {
 			activityType: null,
 			withinDays: null
 		};
-		await expect(run(admin, 'badge.save', badgeArgs({ rule }))).rejects.toMatchObject({
+		await expect(run(admin, 'badge.save', badgeSaveArgs({ rule }))).rejects.toMatchObject({
 			reason: 'invalid',
 			detail: 'unknown_area'
 		});
 		const stored = await storedBadge();
-		await expect(run(admin, 'badge.save', badgeArgs({ slug: stored.slug }))).rejects.toMatchObject({
+		await expect(
+			run(admin, 'badge.save', badgeSaveArgs({ slug: stored.slug }))
+		).rejects.toMatchObject({
 			reason: 'conflict'
 		});
 		expect(await db.badges.count()).toBe(1);
@@ -116,13 +104,13 @@ describe('badge.save on the device', () => {
 	});
 
 	it('refuses a member', async () => {
-		await expect(run(member, 'badge.save', badgeArgs())).rejects.toMatchObject({
+		await expect(run(member, 'badge.save', badgeSaveArgs())).rejects.toMatchObject({
 			reason: 'forbidden'
 		});
 	});
 
 	it('discarding a refused new badge takes it away', async () => {
-		const args = badgeArgs();
+		const args = badgeSaveArgs();
 		const entry = await run(admin, 'badge.save', args);
 		await discardEntry(db, admin, entry);
 		expect(await db.badges.get(args.id)).toBeUndefined();

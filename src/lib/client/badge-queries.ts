@@ -65,7 +65,7 @@ export async function badgeCards(
 
 export interface BadgePage extends BadgeCard {
 	taxonomy: Taxonomy;
-	/** My pending nomination of someone for this badge (for "your nominations"). */
+	/** How many pending nominations for this badge I may decide (a link to them says so). */
 	pendingToDecide: number;
 }
 

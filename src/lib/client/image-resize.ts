@@ -1,7 +1,8 @@
 /**
  * Pictures made small on the device before they travel inside a row (avatars, badge images):
  * a centred square, encoded at the best type and quality that fits a size limit. The sizing
- * decisions are pure functions; `squareCanvas` runs them on a canvas.
+ * decisions are pure functions; `resizeImage` runs them on a canvas, for one kind of picture's
+ * ImageSpec (client/avatar.ts, client/badge-image.ts).
  */
 
 /** From best to worst: the first that fits is kept. */
@@ -11,6 +12,28 @@ export const IMAGE_QUALITIES = [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2] as const
 const LOSSLESS = new Set(['image/png']);
 
 export type ImageFileProblem = 'not_image' | 'file_too_big';
+export type ImageProblem = ImageFileProblem | 'cannot_shrink';
+
+export class ImageError extends Error {
+	constructor(readonly problem: ImageProblem) {
+		super(`image: ${problem}`);
+		this.name = 'ImageError';
+	}
+}
+
+/** One kind of picture: its square's size, the file it may start from, how it may be encoded. */
+export interface ImageSpec {
+	sizePx: number;
+	/** A picked file above this is refused before decoding it. */
+	maxFileBytes: number;
+	/** From best to worst: the first type that fits is kept. */
+	types: readonly string[];
+	maxChars: number;
+	/** The domain's own check of the data URL (its schema). */
+	accepts: (url: string) => boolean;
+	/** Drawn under the picture; null keeps transparency (JPEG alone then goes on white). */
+	background: string | null;
+}
 
 /** Why a picked file cannot become a picture before reading it, or null to go on. */
 export function checkImageFile(
@@ -56,7 +79,7 @@ export function fittingEncoding(
  * Decode `file` and draw its centred square at `sizePx`, on `background` (null keeps
  * transparency). Null when the file is not a picture the browser can decode.
  */
-export async function squareCanvas(
+async function squareCanvas(
 	file: Blob,
 	sizePx: number,
 	background: string | null
@@ -88,7 +111,7 @@ export async function squareCanvas(
 }
 
 /** A copy of `canvas` over a solid colour (for JPEG, which has no transparency). */
-export function flattened(canvas: HTMLCanvasElement, background: string): HTMLCanvasElement {
+function flattened(canvas: HTMLCanvasElement, background: string): HTMLCanvasElement {
 	const copy = document.createElement('canvas');
 	copy.width = canvas.width;
 	copy.height = canvas.height;
@@ -99,4 +122,20 @@ export function flattened(canvas: HTMLCanvasElement, background: string): HTMLCa
 		context.drawImage(canvas, 0, 0);
 	}
 	return copy;
+}
+
+/** Turn a picked file into a data: URL as `spec` asks, or throw ImageError saying why not. */
+export async function resizeImage(file: File, spec: ImageSpec): Promise<string> {
+	const problem = checkImageFile(file, spec.maxFileBytes);
+	if (problem) throw new ImageError(problem);
+	const canvas = await squareCanvas(file, spec.sizePx, spec.background);
+	if (!canvas) throw new ImageError('not_image');
+	let onWhite: HTMLCanvasElement | null = null;
+	const url = fittingEncoding((type, quality) => {
+		if (type !== 'image/jpeg' || spec.background !== null) return canvas.toDataURL(type, quality);
+		onWhite ??= flattened(canvas, '#ffffff');
+		return onWhite.toDataURL(type, quality);
+	}, spec);
+	if (!url) throw new ImageError('cannot_shrink');
+	return url;
 }

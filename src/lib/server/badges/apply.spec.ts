@@ -8,12 +8,11 @@ import type { Actor } from '$lib/domain/actor';
 import { BADGE_IMAGE_MAX_CHARS } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
-import type { SaveBadgeArgs } from '$lib/domain/mutations';
 import type { PushedMutation } from '$lib/domain/sync-protocol';
 import type { DatabaseHandle } from '$lib/server/db';
 import { awards, badges, nominations, rejectedMutations } from '$lib/server/db/schema';
 import { createTestDatabase } from '$lib/server/testing/database';
-import { addBadge, addPerson } from '$lib/server/testing/fixtures';
+import { addBadge, addPerson, badgeSaveArgs } from '$lib/server/testing/fixtures';
 import { handlePush } from '$lib/server/sync/push';
 
 const PNG =
@@ -60,21 +59,6 @@ function device(actor: Actor) {
 	};
 }
 
-function badgeArgs(overrides: Partial<SaveBadgeArgs> = {}): SaveBadgeArgs {
-	const id = overrides.id ?? newId();
-	return {
-		id,
-		slug: `badge-${id.slice(-12)}`,
-		name: 'Translator',
-		description: 'Translates the app',
-		criteria: 'Translate a screen',
-		image: null,
-		rule: null,
-		archived: false,
-		...overrides
-	};
-}
-
 async function awardOf(badgeId: string, personId: string) {
 	const rows = await handle.db
 		.select()
@@ -86,7 +70,7 @@ async function awardOf(badgeId: string, personId: string) {
 describe('badge.save', () => {
 	it('saves a badge with a real PNG and a rule, then edits it', async () => {
 		const push = device(admin);
-		const args = badgeArgs({
+		const args = badgeSaveArgs({
 			image: `data:image/png;base64,${PNG}`,
 			rule: {
 				kind: 'contributions',
@@ -106,43 +90,43 @@ describe('badge.save', () => {
 	it('refuses bytes that are not an image, or not the declared type', async () => {
 		const push = device(admin);
 		const text = Buffer.from('hello, not a picture at all').toString('base64');
-		expect(await push('badge.save', badgeArgs({ image: `data:image/png;base64,${text}` }))).toBe(
-			'invalid: not_image'
-		);
-		expect(await push('badge.save', badgeArgs({ image: `data:image/jpeg;base64,${PNG}` }))).toBe(
-			'invalid: not_image'
-		);
+		expect(
+			await push('badge.save', badgeSaveArgs({ image: `data:image/png;base64,${text}` }))
+		).toBe('invalid: not_image');
+		expect(
+			await push('badge.save', badgeSaveArgs({ image: `data:image/jpeg;base64,${PNG}` }))
+		).toBe('invalid: not_image');
 	});
 
 	it('refuses an image over the size limit', async () => {
 		const push = device(admin);
 		const huge = `data:image/png;base64,${PNG}${'A'.repeat(BADGE_IMAGE_MAX_CHARS)}`;
-		expect(await push('badge.save', badgeArgs({ image: huge }))).toMatch(/^invalid/);
+		expect(await push('badge.save', badgeSaveArgs({ image: huge }))).toMatch(/^invalid/);
 	});
 
 	it('refuses a rule naming an unknown area or the attended activity', async () => {
 		const push = device(admin);
 		const rule = { kind: 'contributions' as const, count: 1, activityType: null, withinDays: null };
-		expect(await push('badge.save', badgeArgs({ rule: { ...rule, area: 'astrology' } }))).toBe(
+		expect(await push('badge.save', badgeSaveArgs({ rule: { ...rule, area: 'astrology' } }))).toBe(
 			'invalid: unknown_area'
 		);
 		expect(
 			await push(
 				'badge.save',
-				badgeArgs({ rule: { ...rule, area: null, activityType: 'attended' } })
+				badgeSaveArgs({ rule: { ...rule, area: null, activityType: 'attended' } })
 			)
 		).toBe('invalid: attended_activity');
 	});
 
 	it('refuses a slug another badge has', async () => {
 		const push = device(admin);
-		const first = badgeArgs();
+		const first = badgeSaveArgs();
 		expect(await push('badge.save', first)).toBeNull();
-		expect(await push('badge.save', badgeArgs({ slug: first.slug }))).toBe('conflict: slug');
+		expect(await push('badge.save', badgeSaveArgs({ slug: first.slug }))).toBe('conflict: slug');
 	});
 
 	it('is for admins only', async () => {
-		expect(await device(organizer)('badge.save', badgeArgs())).toBe('forbidden');
+		expect(await device(organizer)('badge.save', badgeSaveArgs())).toBe('forbidden');
 	});
 });
 
@@ -188,7 +172,7 @@ describe('award.grant and award.revoke', () => {
 	});
 
 	it('refuses to grant an archived badge', async () => {
-		const args = badgeArgs({ archived: true });
+		const args = badgeSaveArgs({ archived: true });
 		expect(await device(admin)('badge.save', args)).toBeNull();
 		expect(
 			await device(organizer)('award.grant', {
@@ -293,7 +277,7 @@ describe('nominations', () => {
 		expect(
 			await device(member)('nomination.create', { ...args, id: newId(), personId: member.personId })
 		).toBe('forbidden');
-		const archived = badgeArgs({ archived: true });
+		const archived = badgeSaveArgs({ archived: true });
 		expect(await device(admin)('badge.save', archived)).toBeNull();
 		expect(
 			await device(member)('nomination.create', { ...args, id: newId(), badgeId: archived.id })
@@ -314,7 +298,7 @@ describe('a new rule', () => {
 				link: null
 			})
 		).toBeNull();
-		const args = badgeArgs({
+		const args = badgeSaveArgs({
 			rule: {
 				kind: 'contributions',
 				count: 1,

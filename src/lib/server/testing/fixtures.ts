@@ -3,7 +3,12 @@ import type { Actor } from '$lib/domain/actor';
 import type { Role } from '$lib/domain/entities';
 import { encodeHlc } from '$lib/domain/hlc';
 import { newId } from '$lib/domain/ids';
-import type { RecordCheckInArgs, SaveEventArgs, SaveGroupArgs } from '$lib/domain/mutations';
+import type {
+	RecordCheckInArgs,
+	SaveBadgeArgs,
+	SaveEventArgs,
+	SaveGroupArgs
+} from '$lib/domain/mutations';
 import type {
 	PullChanges,
 	PullResponse,
@@ -156,6 +161,22 @@ export async function addBadge(db: Database, id: string = newId()): Promise<stri
 			.values({ id, slug: `badge-${id.replaceAll('-', '')}`, name: 'Helper', version });
 	});
 	return id;
+}
+
+/** Arguments of badge.save for a new badge without image or rule, its own id and slug unless told. */
+export function badgeSaveArgs(overrides: Partial<SaveBadgeArgs> = {}): SaveBadgeArgs {
+	const id = overrides.id ?? newId();
+	return {
+		id,
+		slug: `badge-${id.slice(-12)}`,
+		name: 'Translator',
+		description: 'Translates the app',
+		criteria: 'Translate a screen',
+		image: null,
+		rule: null,
+		archived: false,
+		...overrides
+	};
 }
 
 /** Insert a group (open, a team, not archived unless told); returns its id. */
