@@ -34,7 +34,7 @@ const journeyContributionSchema = z.object({
 	durationMinutes: z.number().nullable()
 }) satisfies z.ZodType<JourneyContribution>;
 
-export const earnedBadgeSchema = z.object({
+const earnedBadgeSchema = z.object({
 	awardId: z.string(),
 	badgeId: z.string(),
 	name: z.string(),
