@@ -250,14 +250,17 @@ async function postgresDatabase(cleanup: Cleanup, adminUrl: string): Promise<str
 	} finally {
 		await admin.end();
 	}
-	cleanup.add(async () => {
-		const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
-		try {
-			await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-		} finally {
-			await dropper.end();
-		}
-	});
+	// GATHER_BENCH_KEEP_DATABASE=1 keeps it (to look at its plans afterwards).
+	if (process.env.GATHER_BENCH_KEEP_DATABASE) console.log(`bench database kept: ${name}`);
+	else
+		cleanup.add(async () => {
+			const dropper = postgres(adminUrl, { max: 1, onnotice: () => {} });
+			try {
+				await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+			} finally {
+				await dropper.end();
+			}
+		});
 	const url = new URL(adminUrl);
 	url.pathname = `/${name}`;
 	return url.toString();

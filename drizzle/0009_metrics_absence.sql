@@ -134,21 +134,52 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- metric_person_recent for the periods ending with `target` (a Monday): recounted from
--- metric_person_weeks. Incoming contributions wait for it (the lock) and then count as of it.
+-- The rows a roll empties, found without a scan.
+CREATE INDEX metric_person_recent_gone_idx ON metric_person_recent (area) WHERE c52 = 0;
+--> statement-breakpoint
+-- metric_person_recent for the periods ending with `target` (a Monday). A week or a few on: the
+-- weeks that left each period are taken off and the new weeks added (their rows from
+-- metric_person_weeks, area by area); further on or back: recounted. Incoming contributions
+-- wait for it (the lock) and then count as of the new week.
 CREATE FUNCTION metric_recent_roll(target date) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+	current date;
 BEGIN
 	LOCK TABLE metric_person_recent IN SHARE ROW EXCLUSIVE MODE;
-	IF EXISTS (SELECT 1 FROM metric_recent_as_of WHERE week = target) THEN
+	SELECT week INTO current FROM metric_recent_as_of;
+	IF current = target THEN
 		RETURN;
 	END IF;
-	DELETE FROM metric_person_recent;
-	INSERT INTO metric_person_recent (person_id, area, c12, c26, c52)
-	SELECT person_id, area, coalesce(sum(contributions) FILTER (WHERE week >= target - 77), 0),
-		coalesce(sum(contributions) FILTER (WHERE week >= target - 175), 0), sum(contributions)
-	FROM metric_person_weeks WHERE week BETWEEN target - 357 AND target
-	GROUP BY 1, 2;
+	IF current IS NULL OR target < current OR target > current + 56 THEN
+		DELETE FROM metric_person_recent;
+		INSERT INTO metric_person_recent (person_id, area, c12, c26, c52)
+		SELECT person_id, area, coalesce(sum(contributions) FILTER (WHERE week >= target - 77), 0),
+			coalesce(sum(contributions) FILTER (WHERE week >= target - 175), 0), sum(contributions)
+		FROM metric_person_weeks WHERE week BETWEEN target - 357 AND target
+		GROUP BY 1, 2;
+	ELSE
+		WHILE current < target LOOP
+			current := current + 7;
+			-- week `current` enters every period; current - 84, - 182 and - 364 leave one each.
+			INSERT INTO metric_person_recent AS t (person_id, area, c12, c26, c52)
+			WITH RECURSIVE areas AS (
+				SELECT min(area) AS area FROM metric_person_weeks
+				UNION ALL SELECT (SELECT min(w.area) FROM metric_person_weeks w WHERE w.area > areas.area)
+				FROM areas WHERE areas.area IS NOT NULL
+			)
+			SELECT w.person_id, w.area, sum(w.contributions * d.d12), sum(w.contributions * d.d26),
+				sum(w.contributions * d.d52)
+			FROM areas
+			CROSS JOIN (VALUES (0, 1, 1, 1), (84, -1, 0, 0), (182, 0, -1, 0), (364, 0, 0, -1))
+				AS d(back, d12, d26, d52)
+			JOIN metric_person_weeks w ON w.area = areas.area AND w.week = current - d.back
+			GROUP BY 1, 2
+			ON CONFLICT (person_id, area) DO UPDATE SET c12 = t.c12 + excluded.c12,
+				c26 = t.c26 + excluded.c26, c52 = t.c52 + excluded.c52;
+		END LOOP;
+		DELETE FROM metric_person_recent WHERE c52 = 0; -- metric_person_recent_gone_idx
+	END IF;
 	DELETE FROM metric_recent_as_of;
 	INSERT INTO metric_recent_as_of (week) VALUES (target);
 END
@@ -259,9 +290,12 @@ BEGIN
 			FROM metric_person_check_ins WHERE abs(hashtext(person_id::text)) % parts = part
 		) AS both_kinds GROUP BY 1, 2, 3
 	), dense AS (
-		SELECT person_id, area, week, c, pts, chk FROM activity
-		UNION ALL SELECT person_id, area, week + s.days, 0, 0, 0
-		FROM activity CROSS JOIN (VALUES (28), (56), (84), (112)) AS s(days)
+		-- One row per week (an active week and the weeks after others often coincide).
+		SELECT person_id, area, week, sum(c)::integer AS c, sum(pts)::integer AS pts, sum(chk)::integer AS chk FROM (
+			SELECT person_id, area, week, c, pts, chk FROM activity
+			UNION ALL SELECT person_id, area, week + s.days, 0, 0, 0
+			FROM activity CROSS JOIN (VALUES (28), (56), (84), (112)) AS s(days)
+		) AS weeks_and_after GROUP BY 1, 2, 3
 	), windows AS (
 		SELECT person_id, area, week,
 			sum(c) OVER (PARTITION BY person_id, area ORDER BY week
@@ -280,15 +314,16 @@ BEGIN
 			level, (level > level4)::integer AS up
 		FROM windows
 	), steps AS (
-		-- Rows of the same week agree (a range's peers), so their steps are 0.
 		SELECT person_id, area, week, act - lag(act, 1, 0) OVER byweek AS act,
 			gone - lag(gone, 1, 0) OVER byweek AS gone, level, lag(level, 1, 0) OVER byweek AS level0,
 			up - lag(up, 1, 0) OVER byweek AS up
 		FROM states
 		WINDOW byweek AS (PARTITION BY person_id, area ORDER BY week)
+	), changed AS (
+		SELECT * FROM steps WHERE act <> 0 OR gone <> 0 OR level <> level0 OR up <> 0
 	), flags AS (
 		SELECT s.person_id, s.area, s.week AS day, d.kind, d.value, true AS step
-		FROM steps s CROSS JOIN LATERAL (VALUES (1, s.act), (3, s.gone),
+		FROM changed s CROSS JOIN LATERAL (VALUES (1, s.act), (3, s.gone),
 			(3 + s.level, CASE WHEN s.level <> s.level0 AND s.level > 0 THEN 1 ELSE 0 END),
 			(3 + s.level0, CASE WHEN s.level <> s.level0 AND s.level0 > 0 THEN -1 ELSE 0 END),
 			(8, s.up)) AS d(kind, value)
@@ -320,14 +355,18 @@ BEGIN
 		SELECT area, country, group_id, kind, min(day) AS lo, max(day) AS hi FROM by_key
 		WHERE step GROUP BY 1, 2, 3, 4
 	), runs AS (
-		SELECT s.area, s.country, s.group_id, s.kind, g::date AS day,
-			sum(coalesce(k.value, 0)) OVER (PARTITION BY s.area, s.country, s.group_id, s.kind ORDER BY g) AS value
-		FROM spans s CROSS JOIN LATERAL generate_series(s.lo, s.hi, interval '7 days') AS g
-		LEFT JOIN by_key k ON k.step AND k.area = s.area AND k.country = s.country
-			AND k.group_id = s.group_id AND k.kind = s.kind AND k.day = g::date
+		-- A row for every week of each key's span (filler), beside the steps: the running sum
+		-- reaches each week with its peers, so the fillers carry each week's count.
+		SELECT area, country, group_id, kind, day, filler,
+			sum(value) OVER (PARTITION BY area, country, group_id, kind ORDER BY day) AS value
+		FROM (
+			SELECT area, country, group_id, kind, day, value, false AS filler FROM by_key WHERE step
+			UNION ALL SELECT s.area, s.country, s.group_id, s.kind, g::date, 0, true
+			FROM spans s CROSS JOIN LATERAL generate_series(s.lo, s.hi, interval '7 days') AS g
+		) AS steps_and_weeks
 	)
 	SELECT area, country, group_id, kind, day, value::integer FROM (
-		SELECT area, country, group_id, kind, day, value FROM runs WHERE value <> 0
+		SELECT area, country, group_id, kind, day, value FROM runs WHERE filler AND value <> 0
 		UNION ALL SELECT area, country, group_id, kind, day, value FROM by_key WHERE NOT step
 	) AS counted
 	ORDER BY 1, 2, 3, 4, 5
