@@ -317,8 +317,26 @@ async function runMetricsOnly(root: string, size: Size): Promise<number> {
 	return 0;
 }
 
+/** `npm run bench -- push`: the server push rows alone, printed (docs/benchmarks.md untouched). */
+async function runPushOnly(root: string, size: Size): Promise<number> {
+	const cleanup = new Cleanup();
+	try {
+		log('server push on PGlite …');
+		const rows = [pushRow('PGlite', await pushOnPglite(cleanup, size.pushBatches))];
+		if (process.env.TEST_DATABASE_URL) {
+			log('server push on PostgreSQL …');
+			rows.push(pushRow('PostgreSQL', await pushOnPostgres(size.pushBatches)));
+		}
+		console.log(`\n${await consoleTable(root, rows)}\n`);
+	} finally {
+		await cleanup.run();
+	}
+	return 0;
+}
+
 export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const size = argv.includes('--quick') ? SIZES.quick : SIZES.full;
+	if (argv.includes('push')) return runPushOnly(root, size);
 	// `-- metrics --medium`: the metrics alone at a quarter of the full scale.
 	if (argv.includes('metrics'))
 		return runMetricsOnly(

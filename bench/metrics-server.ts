@@ -226,7 +226,7 @@ export async function benchmarkMetricsServer(
 			await main`select metric_rebuild_start()`;
 			await Promise.all(
 				clients.map(async (client, part) => {
-					await client`set work_mem = '256MB'`;
+					await client`set work_mem = '512MB'`;
 					if (process.env.GATHER_BENCH_EXPLAIN) {
 						await client`load 'auto_explain'`;
 						await client`set auto_explain.log_min_duration = '3s'`;
