@@ -397,6 +397,39 @@ describe('when it runs', () => {
 			.where(eq(contributions.personId, person));
 		expect(rows).toHaveLength(1);
 	});
+
+	it('rolls back only the evaluation when its statement fails in the database', async () => {
+		const badge = await addRuleBadge(contributionsRule(1));
+		const person = await personWith(days(1));
+		await evaluate(await personWith([])); // the rules are known: the one-round-trip path
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		await handle.db.transaction(async (tx) => {
+			const version = await nextVersion(tx);
+			// NaN is no bigint: the INSERT fails inside the database, after its savepoint.
+			expect(await evaluateAwardsSafely(tx, person, Number.NaN, AT)).toEqual([]);
+			expect(logged).toHaveBeenCalledOnce();
+			logged.mockRestore();
+			await tx.insert(contributions).values({
+				id: newId(),
+				personId: person,
+				area: 'localization',
+				activityType: 'translated',
+				description: 'Kept',
+				happenedOn: TODAY,
+				createdAt: new Date(AT),
+				version
+			});
+			expect(await evaluateAwardsSafely(tx, person, version, AT)).toEqual([badge]);
+		});
+		const rows = await handle.db
+			.select()
+			.from(contributions)
+			.where(eq(contributions.personId, person));
+		expect(rows).toHaveLength(2);
+		expect(await handle.db.select().from(awards).where(eq(awards.personId, person))).toHaveLength(
+			1
+		);
+	});
 });
 
 describe('agreement with ruleProgress', () => {

@@ -343,22 +343,31 @@ export async function evaluateAwards(
 ): Promise<string[]> {
 	let rules = known ?? (known = await readRuleBadges(tx));
 	for (let attempt = 1; ; attempt++) {
-		const rows = rowsOf<{ badge_id: string | null; fingerprint: string | null }>(
-			await tx.execute(awardStatement(rules, personId, version, atMs, incoming))
-		);
-		const fingerprint = rows.find((row) => row.fingerprint !== null)?.fingerprint;
-		if (fingerprint === rules.fingerprint)
-			return rows.flatMap((row) => (row.badge_id === null ? [] : [row.badge_id]));
+		const result = await tx.execute(awardStatement(rules, personId, version, atMs, incoming));
+		const ids = awardedIds(result, rules);
+		if (ids !== null) return ids;
 		if (attempt === 3) throw new Error('The badges keep changing during the evaluation');
 		rules = known = await readRuleBadges(tx);
 	}
 }
 
+/** The badges the statement awarded, or null when it did not run: the badges had changed. */
+function awardedIds(result: unknown, rules: RuleBadges): string[] | null {
+	const rows = rowsOf<{ badge_id: string | null; fingerprint: string | null }>(result);
+	const fingerprint = rows.find((row) => row.fingerprint !== null)?.fingerprint;
+	if (fingerprint !== rules.fingerprint) return null;
+	return rows.flatMap((row) => (row.badge_id === null ? [] : [row.badge_id]));
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SAVEPOINT = 'evaluate_awards';
 
 /**
  * evaluateAwards in a savepoint of its own: a failure is logged and rolls back only the
- * evaluation, never the contribution or check-in that asked for it.
+ * evaluation, never the contribution or check-in that asked for it. Once the rules are known,
+ * the savepoint, the statement and the release are sent together (one round trip); on a
+ * failure the savepoint is rolled back; when the badges had changed, evaluateAwards runs again
+ * in a savepoint of its own.
  */
 export async function evaluateAwardsSafely(
 	tx: Transaction,
@@ -369,6 +378,25 @@ export async function evaluateAwardsSafely(
 ): Promise<string[]> {
 	try {
 		if (!UUID.test(personId)) throw new Error(`not a person id: ${personId}`);
+		const rules = known;
+		if (rules !== null) {
+			const [opened, statement, released] = await Promise.allSettled([
+				tx.execute(sql.raw(`savepoint ${SAVEPOINT}`)),
+				tx.execute(awardStatement(rules, personId, version, atMs, incoming)),
+				tx.execute(sql.raw(`release savepoint ${SAVEPOINT}`))
+			]);
+			if (statement.status === 'rejected' || released.status === 'rejected') {
+				if (opened.status === 'fulfilled') {
+					await tx.execute(sql.raw(`rollback to savepoint ${SAVEPOINT}`));
+					await tx.execute(sql.raw(`release savepoint ${SAVEPOINT}`));
+				}
+				throw statement.status === 'rejected'
+					? statement.reason
+					: (released as PromiseRejectedResult).reason;
+			}
+			const ids = awardedIds(statement.value, rules);
+			if (ids !== null) return ids;
+		}
 		return await tx.transaction((savepoint) =>
 			evaluateAwards(savepoint, personId, version, atMs, incoming)
 		);
