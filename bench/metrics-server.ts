@@ -371,7 +371,9 @@ async function timeMetrics(
 				values (gen_random_uuid(), ${`bench-rule-${index}`}, ${`Rule ${index}`}, ${client.json(rule)}, 1)`;
 		log(`metrics: evaluateAwards for ${options.trials} incoming contributions …`);
 		const evaluate: number[] = [];
-		for (let trial = 0; trial < options.trials; trial += 1) {
+		// Trial -1 is unmeasured, as a running server is warm: the connection's first look at
+		// these tables, and the process reading the rule badges it then keeps.
+		for (let trial = -1; trial < options.trials; trial += 1) {
 			await db
 				.transaction(async (tx) => {
 					await tx.execute(sql`insert into contributions (id, person_id, area, activity_type,
@@ -384,7 +386,7 @@ async function timeMetrics(
 							{ area: 'localization', activityType: 'translated', happenedOn: today }
 						])
 					);
-					evaluate.push(ms);
+					if (trial >= 0) evaluate.push(ms);
 					throw new RollBack();
 				})
 				.catch((failure) => {
