@@ -2,8 +2,9 @@
  * loadDashboard (rollups kept by triggers, read with SQL) against THE definitions
  * (domain/metrics.ts dashboardOf over the same rows), on real PGlite: random small
  * communities, every filter alone and together, after contributions are logged one statement at
- * a time, edited, moved and deleted, after people change country or groups, and after the
- * rollups are rebuilt from the rows (the migration's backfill).
+ * a time, edited, moved and deleted, after people change country or groups, after an activity's
+ * weight changes, after the recent periods roll on, and after the rollups are rebuilt from the
+ * rows (the migration's backfill).
  */
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
@@ -267,11 +268,15 @@ describe('loadDashboard', () => {
 					await db.execute(sql`select metric_recent_roll(${addDays(TO, -7)}::date)`);
 					await expectSame('moved on');
 
-					// A weight change rebuilds everything from the rows.
+					// A weight change recounts the levels of the people with that activity.
 					await db.execute(sql`insert into taxonomy_terms (kind, slug, weight, version)
 						values ('activity', 'coded', 7, 2)
 						on conflict (kind, slug) do update set weight = 7`);
 					await expectSame('reweighted');
+
+					// Everything again from the rows (the migrations' backfill, a bulk import).
+					await db.execute(sql`select metric_rebuild()`);
+					await expectSame('rebuilt');
 				}
 			),
 			{ numRuns: 30 }

@@ -16,9 +16,11 @@
  *   windows are at most 16 weeks long) before and after, and adds the difference.
  * - metric_cohorts: retention pairs (first month, month contributed) per filter key.
  * - metric_event_people: registrations and check-ins per event and filter key.
+ * - metric_person_recent (0009): each person's contributions in the 12, 26 and 52 weeks ending
+ *   with metric_recent_as_of, busiest first, for the absence factor (readAbsence).
  * Points are stored, not computed at read time (levels are counted per week ahead of time, so
- * they need the scores): a changed activity weight rebuilds the rollups (metric_rebuild()).
- * Only the absence factor reads per-person rows (metric_person_weeks over the period).
+ * they need the scores): a changed activity weight recounts the levels of the people with that
+ * activity (0011); metric_rebuild() recounts everything from the rows.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import {
