@@ -26,11 +26,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
 	ENGAGEMENT_WEEKS,
 	RETENTION_MONTHS,
+	conversionOf,
+	eventsOf,
 	monthsBetween,
 	weeksBetween,
 	type DashboardData,
 	type DashboardFilters,
-	type EventsMonth,
 	type LevelCounts
 } from '$lib/domain/metrics';
 import { addDays, addMonths, daysBetween, monthOf } from '$lib/domain/weeks';
@@ -287,13 +288,6 @@ export async function loadDashboard(
 		row.checkedIn += count(METRIC_KINDS.firstCheckIn, day);
 		row.converted += count(METRIC_KINDS.converted, day);
 	}
-	const conversionMonths = [...conversionByMonth].map(([month, row]) => ({
-		month,
-		...row,
-		rate: ratio(row.converted, row.checkedIn)
-	}));
-	const checkedIn = conversionMonths.reduce((sum, row) => sum + row.checkedIn, 0);
-	const converted = conversionMonths.reduce((sum, row) => sum + row.converted, 0);
 
 	const levelsAt = (week: string): LevelCounts => {
 		const counts = { exploring: 0, participating: 0, contributing: 0, leading: 0 };
@@ -306,20 +300,16 @@ export async function loadDashboard(
 	}));
 
 	const byMonth = new Map(eventRows.map((row) => [row.month, row]));
-	const eventMonths: EventsMonth[] = months.map((month) => {
-		const row = byMonth.get(month);
-		const held = Number(row?.held ?? 0);
-		const registrations = Number(row?.registrations ?? 0);
-		const checkIns = Number(row?.checkIns ?? 0);
-		return { month, held, registrations, checkIns, attendanceRate: ratio(checkIns, registrations) };
-	});
-	const eventTotal = eventMonths.reduce(
-		(sum, row) => ({
-			held: sum.held + row.held,
-			registrations: sum.registrations + row.registrations,
-			checkIns: sum.checkIns + row.checkIns
-		}),
-		{ held: 0, registrations: 0, checkIns: 0 }
+	const events = eventsOf(
+		months.map((month) => {
+			const row = byMonth.get(month);
+			return {
+				month,
+				held: Number(row?.held ?? 0),
+				registrations: Number(row?.registrations ?? 0),
+				checkIns: Number(row?.checkIns ?? 0)
+			};
+		})
 	);
 
 	return {
@@ -328,19 +318,13 @@ export async function loadDashboard(
 		weeks,
 		activity,
 		retention,
-		conversion: {
-			months: conversionMonths,
-			total: { checkedIn, converted, rate: ratio(converted, checkedIn) }
-		},
+		conversion: conversionOf([...conversionByMonth].map(([month, row]) => ({ month, ...row }))),
 		engagement: {
 			counts: levelsAt(to),
 			series,
 			promotions: count(METRIC_KINDS.promoted, to)
 		},
-		events: {
-			months: eventMonths,
-			total: { ...eventTotal, attendanceRate: ratio(eventTotal.checkIns, eventTotal.registrations) }
-		},
+		events,
 		absence: {
 			factor: absence.factor,
 			total: absence.total,
