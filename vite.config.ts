@@ -64,9 +64,10 @@ export default defineConfig({
 						/^\/p\//,
 						/^\/e\//,
 						/^\/events\.ics$/,
-						/^\/ob\//,
-						/^\/verify(\/|$)/,
-						// Workbox matches the path with its query: /dashboard?area=… must not get the shell.
+						// Workbox matches the path with its query: /verify?… and /dashboard?area=… must not
+						// get the shell.
+						/^\/ob(\/|\?|$)/,
+						/^\/verify(\/|\?|$)/,
 						/^\/dashboard(\/|\?|$)/
 					],
 					// Dashboards are rendered by the server; the last one seen is kept for reading

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type APIRequestContext, type Browser } from '@playwright/test';
 import { encodeHlc } from '../src/lib/domain/hlc';
-import { setLocaleCookie, signInAs, syncedNow } from './support';
+import { setLocaleCookie, signInAs, syncedNow, waitForServiceWorker } from './support';
 
 const ADMIN = 'amara@example.org';
 const EARNER = 'kenji@example.org';
@@ -83,9 +83,19 @@ test('an earner downloads their credential and /verify checks it, before and aft
 	expect((await admin.request.get(`/ob/credentials/${awardId}`)).status()).toBe(200);
 	await earner.close();
 
-	// The earner finds the award on the badge's page once synced, and downloads the credential.
 	await signInAs(page, EARNER);
 	await syncedNow(page);
+
+	// The service worker leaves /verify to the server, with a query string too (Workbox's
+	// denylist sees the query): the page comes from the network, never as the app shell.
+	await waitForServiceWorker(page);
+	for (const path of ['/verify', '/verify?from=e2e']) {
+		const response = await page.goto(path);
+		expect(response?.fromServiceWorker(), path).toBe(false);
+		await expect(page.getByTestId('verify-page')).toBeVisible();
+	}
+
+	// The earner finds the award on the badge's page once synced, and downloads the credential.
 	await page.goto(`/badges/${badgeId}`);
 	await expect(page.getByTestId('credential-links')).toBeVisible({ timeout: 30_000 });
 	await page.screenshot({
