@@ -63,7 +63,7 @@ export default defineConfig({
 						/^\/auth\//,
 						/^\/p\//,
 						/^\/e\//,
-						/^\/events\.ics$/,
+						/^\/events\.ics(\?|$)/,
 						// Workbox matches the path with its query: /verify?… and /dashboard?area=… must not
 						// get the shell.
 						/^\/ob(\/|\?|$)/,
