@@ -3,7 +3,8 @@
  * log form; the member logs a contribution offline linked to an event they registered for,
  * with a duration, sees it, edits it (still offline), and it syncs; an organizer verifies it
  * from the review screen and the member sees it verified (and no longer editable).
- * Screens in English and Arabic at 360×780: the log form, the taxonomy editor, the review.
+ * Screens in English and Arabic at 360×780: the log form, the taxonomy editor, the review,
+ * Home's list.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { encodeHlc } from '../src/lib/domain/hlc';
@@ -17,7 +18,7 @@ import {
 	type GatherWindow
 } from './support';
 
-const shots = 'test-results/screenshots';
+const shots = 'tests/.output/screenshots';
 
 async function signedIn(browser: Browser, email: string): Promise<Page> {
 	const page = await (await browser.newContext()).newPage();
@@ -130,6 +131,12 @@ test('log offline with an event and a duration, edit, a new activity type, verif
 	await expect(editedItem).toHaveAttribute('data-pending', 'false', { timeout: 30_000 });
 	await syncedNow(member);
 
+	// The next log starts from the choices of this one (remembered on the device, per person).
+	await member.goto('/log');
+	await expect(member.locator('#activity')).toHaveValue(slug);
+	await expect(member.locator('#event')).toHaveValue(event.eventId);
+	await member.goto('/');
+
 	// An organizer verifies it from the review screen.
 	const organizer = await signedIn(browser, 'lucia@example.org');
 	await organizer.goto('/settings');
@@ -147,4 +154,5 @@ test('log offline with an event and a duration, edit, a new activity type, verif
 	await expect(editedItem.getByTestId('contribution-verified')).toBeVisible({ timeout: 30_000 });
 	await expect(editedItem.getByTestId('contribution-edit')).toHaveCount(0);
 	await expect(editedItem.getByTestId('contribution-delete')).toHaveCount(0);
+	await shoot(member, 'contribution-home');
 });
