@@ -83,7 +83,7 @@ test('a badge from creation to revocation: offline form, award by hand, nominati
 	});
 	await expect(admin.locator('.picker [role=alert]')).toContainText('isn’t an image');
 	await admin.locator('#badge-criteria').fill('Translate two screens of the app.');
-	await admin.getByTestId('rule-preset-contributions').check({ force: true });
+	await admin.locator('input[name="rule-preset"][value="contributions"]').check({ force: true });
 	await admin.getByTestId('rule-count').fill('0');
 	await admin.getByTestId('save-badge').click();
 	await expect(admin.locator('#rule-count-message')).toContainText('whole number');
@@ -100,7 +100,7 @@ test('a badge from creation to revocation: offline form, award by hand, nominati
 		buffer: PNG
 	});
 	await expect(admin.locator('.picker img')).toBeVisible();
-	await admin.getByTestId('rule-preset-contributions').check({ force: true });
+	await admin.locator('input[name="rule-preset"][value="contributions"]').check({ force: true });
 	await admin.getByTestId('rule-count').fill('500');
 	await admin.getByTestId('rule-area').selectOption('localization');
 	await admin.context().setOffline(true);
