@@ -301,6 +301,10 @@ async function timeMetrics(
 				for (const [name, run] of Object.entries(DASHBOARD_QUERIES)) {
 					const [, ms] = await timed(() => run(db, filters));
 					(queries[name] ??= []).push(ms);
+					if (ms > 50)
+						log(
+							`metrics: slow ${name} ${ms.toFixed(0)} ms: ${filters.period} ${filters.area ?? '*'} ${filters.country ?? '*'} ${filters.groupId ?? '*'}`
+						);
 				}
 				const [, ms] = await timed(() => loadDashboard(db, filters));
 				dashboard.push(ms);

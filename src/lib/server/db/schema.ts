@@ -676,6 +676,8 @@ export const metricPersonRecent = pgTable(
 	{
 		personId: uuid('person_id').notNull(),
 		area: text('area').notNull(),
+		/** The person's country while active (the country filter, without a join). */
+		country: text('country'),
 		c12: integer('c12').notNull(),
 		c26: integer('c26').notNull(),
 		c52: integer('c52').notNull()
