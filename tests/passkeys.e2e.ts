@@ -212,6 +212,38 @@ test('sign out everywhere ends every session; the security screen explains itsel
 	await laptop.close();
 });
 
+test('signing out while the session check is on its way stays signed out', async ({ browser }) => {
+	const phone = await browser.newContext();
+	const page = await phone.newPage();
+	await signUp(phone, page, 'Tomás Rivera');
+
+	// Opening a page asks the server who is signed in; its answer (still "you") is held back
+	// until the person has signed out.
+	let release = () => {};
+	const released = new Promise<void>((resolve) => (release = resolve));
+	await phone.route('**/api/auth/me', async (route) => {
+		const response = await route.fetch();
+		await released;
+		await route.fulfill({ response });
+	});
+	const answered = page.waitForResponse('**/api/auth/me');
+	await page.goto('/settings');
+	await page.getByTestId('sign-out').click();
+	await expect(page).toHaveURL(/\/welcome$/);
+	release();
+	await answered;
+	// Let the late answer reach the app (it must not sign the person back in).
+	await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+	await phone.unroute('**/api/auth/me');
+	expect(await page.evaluate(() => localStorage.getItem('gather.account'))).toBeNull();
+	await page.reload();
+	await expect(page.getByTestId('sign-in')).toBeVisible();
+	await expect(page).toHaveURL(/\/welcome$/);
+	await expect(page.getByTestId('log-cta')).toHaveCount(0);
+
+	await phone.close();
+});
+
 test('an email sign-in link that is used up, or cut short, says so and leads back', async ({
 	page
 }) => {

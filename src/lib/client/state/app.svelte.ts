@@ -36,6 +36,8 @@ class AppState {
 	#starting: Promise<void> | null = null;
 	/** Opening and closing accounts, one after the other (a sign-in can race the start). */
 	#switching: Promise<void> = Promise.resolve();
+	/** Moves on at every sign-in or sign-out: a session check begun before one is out of date. */
+	#accountChanges = 0;
 
 	get person() {
 		return this.#person;
@@ -105,18 +107,23 @@ class AppState {
 	}
 
 	async #confirmSession() {
+		const asked = this.#accountChanges;
 		let current: SessionPerson | null;
 		try {
 			current = await fetchMe();
 		} catch {
 			return; // offline or server away: keep working as the remembered person
 		}
+		// Signed out (or in) while the answer was on its way: it no longer says who is here, and
+		// following it would sign back in the person who just left.
+		if (asked !== this.#accountChanges) return;
 		if (current && current.id !== this.#person?.id) await this.#open(current);
 		else if (current) this.#remember(current);
 	}
 
 	/** A passkey sign-in or sign-up succeeded. */
 	async signedIn(person: SessionPerson): Promise<void> {
+		this.#accountChanges++;
 		// The new session replaced the cookie an offline sign-out left behind.
 		localStorage.removeItem(SIGN_OUT_PENDING);
 		if (person.id === this.#person?.id) {
@@ -132,6 +139,7 @@ class AppState {
 	 * are dropped with its database instead of waiting for a sign-in that cannot come.
 	 */
 	async signOut({ discardUnsynced = false } = {}): Promise<void> {
+		this.#accountChanges++;
 		const ended = await endSession().then(
 			() => true,
 			() => false
@@ -156,6 +164,7 @@ class AppState {
 			this.#person = person;
 			return;
 		}
+		this.#accountChanges++;
 		if (person) return this.#open(person);
 		await this.#serially(async () => {
 			this.#close();
