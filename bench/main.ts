@@ -334,9 +334,39 @@ async function runPushOnly(root: string, size: Size): Promise<number> {
 	return 0;
 }
 
+/** `npm run bench -- sync`: the initial sync in the app alone, printed (docs/benchmarks.md untouched). */
+async function runSyncOnly(root: string, size: Size): Promise<number> {
+	const cleanup = new Cleanup();
+	try {
+		await buildIfNeeded(root, log);
+		const dataDir = await tempDir(cleanup, 'server');
+		const handle = await createDatabase({ dataDir });
+		let seeded: Seeded;
+		try {
+			seeded = await seed(handle, size.records, size.devices);
+		} finally {
+			await handle.close();
+		}
+		const server: RunningServer = await startServer(root, { PGLITE_DIR: dataDir });
+		cleanup.add(() => server.stop());
+		const browser = await BenchBrowser.launch(await bundleEntry(root), server.origin);
+		cleanup.add(() => browser.close());
+		log(`initial sync of ${thousands(size.records)} records in the app …`);
+		const initial = await initialSync(browser, seeded.syncPerson, {
+			records: size.records,
+			head: seeded.head
+		});
+		console.log(`\n${await consoleTable(root, [initialSyncRow(initial)])}\n`);
+	} finally {
+		await cleanup.run();
+	}
+	return 0;
+}
+
 export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 	const size = argv.includes('--quick') ? SIZES.quick : SIZES.full;
 	if (argv.includes('push')) return runPushOnly(root, size);
+	if (argv.includes('sync')) return runSyncOnly(root, size);
 	// `-- metrics --medium`: the metrics alone at a quarter of the full scale.
 	if (argv.includes('metrics'))
 		return runMetricsOnly(

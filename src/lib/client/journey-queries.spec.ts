@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Award, Badge, Contribution } from '$lib/domain/entities';
 import { newId } from '$lib/domain/ids';
 import { journeyOf } from '$lib/domain/journey';
 import { effectiveTaxonomy } from '$lib/domain/taxonomy';
+import { addDays, weeklyStreak } from '$lib/domain/weeks';
 import { fetchJourney, myJourney, myStreak } from './journey-queries';
 import { device } from './testing/harness';
 
@@ -71,12 +73,28 @@ describe('my journey on the device', () => {
 		expect(journey.totals).toEqual({ contributions: 1, points: 1, eventsAttended: 1, hours: 2 });
 		expect(journey.badges.map((earned) => earned.name)).toEqual(['First Steps']);
 		expect(journey.streak).toEqual({ current: 2, longest: 2, thisWeek: true });
-		expect(await myStreak(db, me, '2026-11-21')).toEqual(journey.streak);
-		expect(await myStreak(db, someone, '2026-11-24')).toEqual({
-			current: 1,
-			longest: 1,
-			thisWeek: false
-		});
+		expect(await myStreak(db, me, '2026-11-21')).toEqual({ current: 2, thisWeek: true });
+		expect(await myStreak(db, someone, '2026-11-24')).toEqual({ current: 1, thisWeek: false });
+	});
+
+	it("Home's streak, week by week on the index, agrees with weeklyStreak", async () => {
+		await fc.assert(
+			fc.asyncProperty(
+				fc.uniqueArray(fc.integer({ min: -120, max: 6 }), { maxLength: 40 }),
+				fc.integer({ min: 0, max: 6 }),
+				async (offsets, weekday) => {
+					const db = device();
+					// 2026-11-16 is a Monday: today is a day of its week; some days lie after it.
+					const today = addDays('2026-11-16', weekday);
+					const days = offsets.map((offset) => addDays(today, offset));
+					await db.contributions.bulkPut([...days.map((day) => row(me, day)), row(someone, today)]);
+					const { current, thisWeek } = weeklyStreak(days, today);
+					expect(await myStreak(db, me, today)).toEqual({ current, thisWeek });
+					await db.delete();
+				}
+			),
+			{ numRuns: 60 }
+		);
 	});
 });
 

@@ -5,7 +5,7 @@
  */
 import { journeyOf, journeyResponseSchema, type Journey } from '$lib/domain/journey';
 import type { Taxonomy } from '$lib/domain/taxonomy';
-import { weeklyStreak, type Streak } from '$lib/domain/weeks';
+import { addDays, weekStart, type Streak } from '$lib/domain/weeks';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 import type { GatherDatabase } from './db';
@@ -77,27 +77,44 @@ export function formatMonth(month: string, style: 'short' | 'long' = 'long'): st
 	return [...narrow].length <= 2 ? narrow : format({ month: 'numeric' });
 }
 
+/** Home's streak: how many weeks in a row, and whether this week already counts. */
+export type CurrentStreak = Pick<Streak, 'current' | 'thisWeek'>;
+
 /**
- * Home's streak, from the contributions index alone (no rows read): cheap enough to follow
- * every sync even for someone with years of contributions.
+ * Home's streak, from the contributions index alone, one week at a time: each step asks for the
+ * latest day before the week it reached, so the cost follows the streak's length, never the
+ * person's history (Home follows every page of a first sync of years of contributions).
  */
 export async function myStreak(
 	db: GatherDatabase,
 	personId: string,
 	today = localToday()
-): Promise<Streak> {
-	const keys = await db.contributions
-		.where('[personId+happenedOn]')
-		.between([personId, ''], [personId, '\uffff'])
-		.keys();
-	return weeklyStreak(
-		keys.map((key) => String((key as unknown[])[1])),
-		today
-	);
+): Promise<CurrentStreak> {
+	/** The latest day with something done up to `end` (included or not). */
+	const latest = async (end: string, included: boolean) => {
+		const [key] = await db.contributions
+			.where('[personId+happenedOn]')
+			.between([personId, ''], [personId, end], true, included)
+			.reverse()
+			.limit(1)
+			.keys();
+		return key === undefined ? null : String((key as unknown[])[1]);
+	};
+	const thisWeek = weekStart(today);
+	let day = await latest(today, true);
+	const hasThisWeek = day !== null && weekStart(day) === thisWeek;
+	let week = hasThisWeek ? thisWeek : addDays(thisWeek, -7);
+	let current = 0;
+	while (day !== null && weekStart(day) === week) {
+		current += 1;
+		day = await latest(week, false);
+		week = addDays(week, -7);
+	}
+	return { current, thisWeek: hasThisWeek };
 }
 
 /** What keeps my streak going, in a word to the person (Home's card, My journey). */
-export function streakNudge(streak: Streak): string {
+export function streakNudge(streak: CurrentStreak): string {
 	if (streak.thisWeek) return m.journey_streak_done();
 	if (streak.current === 0) return m.journey_streak_start();
 	return m.journey_streak_keep({ count: formatNumber(streak.current) });
