@@ -245,7 +245,8 @@ export async function benchmarkMetricsServer(
 			'metric_counts',
 			'metric_cohorts',
 			'metric_event_people',
-			'metric_person_recent'
+			'metric_person_recent',
+			'metric_recent_histogram'
 		];
 		const [, vacuumMs] = await timed(() =>
 			main.unsafe(`vacuum analyze ${rollupTables.join(', ')}`)

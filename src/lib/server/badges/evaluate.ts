@@ -360,14 +360,14 @@ function awardedIds(result: unknown, rules: RuleBadges): string[] | null {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SAVEPOINT = 'evaluate_awards';
 
 /**
  * evaluateAwards in a savepoint of its own: a failure is logged and rolls back only the
  * evaluation, never the contribution or check-in that asked for it. Once the rules are known,
- * the savepoint, the statement and the release are sent together (one round trip); on a
- * failure the savepoint is rolled back; when the badges had changed, evaluateAwards runs again
- * in a savepoint of its own.
+ * the savepoint holds the one award statement; when the badges had changed, evaluateAwards runs
+ * again in a savepoint of its own. (A statement sent on the transaction itself, even caught,
+ * would fail the whole transaction on PostgreSQL: postgres.js rethrows a transaction's first
+ * query error when it ends.)
  */
 export async function evaluateAwardsSafely(
 	tx: Transaction,
@@ -380,21 +380,10 @@ export async function evaluateAwardsSafely(
 		if (!UUID.test(personId)) throw new Error(`not a person id: ${personId}`);
 		const rules = known;
 		if (rules !== null) {
-			const [opened, statement, released] = await Promise.allSettled([
-				tx.execute(sql.raw(`savepoint ${SAVEPOINT}`)),
-				tx.execute(awardStatement(rules, personId, version, atMs, incoming)),
-				tx.execute(sql.raw(`release savepoint ${SAVEPOINT}`))
-			]);
-			if (statement.status === 'rejected' || released.status === 'rejected') {
-				if (opened.status === 'fulfilled') {
-					await tx.execute(sql.raw(`rollback to savepoint ${SAVEPOINT}`));
-					await tx.execute(sql.raw(`release savepoint ${SAVEPOINT}`));
-				}
-				throw statement.status === 'rejected'
-					? statement.reason
-					: (released as PromiseRejectedResult).reason;
-			}
-			const ids = awardedIds(statement.value, rules);
+			const statement = await tx.transaction((savepoint) =>
+				savepoint.execute(awardStatement(rules, personId, version, atMs, incoming))
+			);
+			const ids = awardedIds(statement, rules);
 			if (ids !== null) return ids;
 		}
 		return await tx.transaction((savepoint) =>

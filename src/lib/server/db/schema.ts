@@ -668,25 +668,48 @@ export const metricCohorts = pgTable(
 
 /**
  * Per person and area (and '*'): contributions in the 12, 26 and 52 weeks ending with the week
- * of metric_recent_as_of (the dashboard's preset periods), for the absence factor's busiest
- * people first (drizzle/0009_metrics_absence.sql; moved on by metric_recent_roll).
+ * of metric_recent_as_of (the dashboard's preset periods), moved on by metric_recent_roll
+ * (drizzle/0009_metrics_absence.sql), with the person's filter keys while active; every change
+ * of a row is carried into metric_recent_histogram by a statement trigger (0015).
  */
 export const metricPersonRecent = pgTable(
 	'metric_person_recent',
 	{
 		personId: uuid('person_id').notNull(),
 		area: text('area').notNull(),
-		/** The person's country while active (the country filter, without a join). */
+		/** The person's country while active. */
 		country: text('country'),
+		/** The groups the person is a member of while active. */
+		groups: uuid('groups')
+			.array()
+			.notNull()
+			.default(sql`'{}'`),
 		c12: integer('c12').notNull(),
 		c26: integer('c26').notNull(),
 		c52: integer('c52').notNull()
 	},
+	(table) => [primaryKey({ columns: [table.personId, table.area] })]
+);
+
+/**
+ * The absence factor's histogram: per filter (area, country, group as in metric_counts) and
+ * preset period (12, 26 or 52 weeks), how many people made exactly `contributions` in it; the
+ * factor walks it from the busiest down (metric_absence_top), a few hundred rows at most.
+ */
+export const metricRecentHistogram = pgTable(
+	'metric_recent_histogram',
+	{
+		area: text('area').notNull(),
+		country: text('country').notNull(),
+		groupId: uuid('group_id').notNull(),
+		weeks: integer('weeks').notNull(),
+		contributions: integer('contributions').notNull(),
+		people: integer('people').notNull()
+	},
 	(table) => [
-		primaryKey({ columns: [table.personId, table.area] }),
-		index('metric_person_recent_c12_idx').on(table.area, table.c12.desc()),
-		index('metric_person_recent_c26_idx').on(table.area, table.c26.desc()),
-		index('metric_person_recent_c52_idx').on(table.area, table.c52.desc())
+		primaryKey({
+			columns: [table.area, table.country, table.groupId, table.weeks, table.contributions]
+		})
 	]
 );
 

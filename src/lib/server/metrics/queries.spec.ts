@@ -108,7 +108,7 @@ async function reset() {
 	await db.execute(sql`truncate contributions, check_ins, registrations, events, memberships,
 		groups, people, taxonomy_terms, metric_person_weeks, metric_person_months,
 		metric_person_check_ins, metric_person_state, metric_counts, metric_cohorts,
-		metric_event_people, metric_person_recent cascade`);
+		metric_event_people, metric_person_recent, metric_recent_histogram cascade`);
 	// The recent periods (the absence factor's rollup) end with TO, as if it were this week.
 	await db.execute(sql`delete from metric_recent_as_of`);
 	await db.execute(sql`insert into metric_recent_as_of (week) values (${TO}::date)`);

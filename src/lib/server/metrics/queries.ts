@@ -17,7 +17,9 @@
  * - metric_cohorts: retention pairs (first month, month contributed) per filter key.
  * - metric_event_people: registrations and check-ins per event and filter key.
  * - metric_person_recent (0009): each person's contributions in the 12, 26 and 52 weeks ending
- *   with metric_recent_as_of, busiest first, for the absence factor (readAbsence).
+ *   with metric_recent_as_of, with their country and groups while active; and
+ *   metric_recent_histogram (0015), kept from it by a statement trigger: per filter key and
+ *   period, how many people made each number of contributions (the absence factor, readAbsence).
  * Points are stored, not computed at read time (levels are counted per week ahead of time, so
  * they need the scores): a changed activity weight recounts the levels of the people with that
  * activity (0011); metric_rebuild() recounts everything from the rows.
@@ -169,7 +171,7 @@ interface Absence {
 /**
  * The absence factor. Contributions and distinct contributors come from metric_counts (kind 11,
  * and the gap kinds: the people whose previous week falls before the period); the factor walks
- * metric_person_recent from the busiest down when the period is a preset one ending with its
+ * metric_recent_histogram from the busiest down when the period is a preset one ending with its
  * week (moved on first when the period ends later), else sums metric_person_weeks per person.
  */
 async function readAbsence(

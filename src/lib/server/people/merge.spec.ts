@@ -107,6 +107,8 @@ const NOT_PEOPLE = new Set([
 	'metric_counts.group_id',
 	'metric_event_people.event_id',
 	'metric_event_people.group_id',
+	'metric_person_recent.groups',
+	'metric_recent_histogram.group_id',
 	'event_keys.event_id',
 	'events.id',
 	'groups.id',
