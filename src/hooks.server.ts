@@ -4,13 +4,17 @@ import { getTextDirection } from '$lib/paraglide/runtime';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { openDatabase, openDatabaseHandle } from '$lib/server/db';
 import { readSession } from '$lib/server/auth/session';
+import { keepRecentPeriodsCurrent } from '$lib/server/metrics/roll';
 
 /** Migrations (and the demo seed on an empty database) run before the first request. */
 export const init: ServerInit = async () => {
-	await openDatabase();
+	const db = await openDatabase();
+	// The dashboards' recent periods move on as the week turns, not in someone's request.
+	const stopRolling = keepRecentPeriodsCurrent(db);
 	// adapter-node stops taking requests on SIGTERM/SIGINT and then emits this: close the
 	// database so the process exits (postgres.js keeps it alive) and PGlite shuts down cleanly.
 	process.once('sveltekit:shutdown', () => {
+		stopRolling();
 		void openDatabaseHandle().then((handle) => handle.close());
 	});
 };

@@ -34,6 +34,7 @@ import type { Person } from '$lib/domain/entities';
 import type { Database } from '$lib/server/db';
 import { people } from '$lib/server/db/schema';
 import { toPerson } from '$lib/server/sync/rows';
+import { rowsOf } from '$lib/server/db/rows';
 
 export const DIRECTORY_PAGE_DEFAULT = 20;
 export const DIRECTORY_PAGE_MAX = 50;
@@ -176,11 +177,6 @@ async function findInTier(
 			where ${and(scope, matches)} order by search_name, id limit ${count}`);
 		return rowsOf<Hit>(looked);
 	});
-}
-
-/** PGlite answers { rows }, postgres.js an array of rows. */
-function rowsOf<Row>(result: unknown): Row[] {
-	return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
 }
 
 /**

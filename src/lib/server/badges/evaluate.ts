@@ -47,11 +47,7 @@ import { ATTENDED } from '$lib/domain/taxonomy';
 import { addDays, weekStart } from '$lib/domain/weeks';
 import type { Transaction } from '$lib/server/db';
 import { badges } from '$lib/server/db/schema';
-
-/** PGlite answers { rows }, postgres.js an array of rows. */
-function rowsOf<Row>(result: unknown): Row[] {
-	return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
-}
+import { rowsOf } from '$lib/server/db/rows';
 
 /** The date rules are evaluated at for a mutation written at `atMs`. */
 export function ruleToday(atMs: number): string {

@@ -19,6 +19,7 @@ import { addDays, weekStart } from '$lib/domain/weeks';
 import type { Database, DatabaseHandle } from '$lib/server/db';
 import { createTestDatabase } from '$lib/server/testing/database';
 import { loadDashboard } from './queries';
+import { rowsOf } from '$lib/server/db/rows';
 
 let handle: DatabaseHandle;
 let db: Database;
@@ -165,10 +166,6 @@ async function insertCommunity(c: Community) {
 				sql`, `
 			)}`);
 	}
-}
-
-function rowsOf<Row>(result: unknown): Row[] {
-	return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
 }
 
 /** The same rows as dashboardOf's inputs (days in the event's time zone, weights from the taxonomy). */

@@ -38,6 +38,7 @@ import {
 } from '$lib/domain/metrics';
 import { addDays, addMonths, daysBetween, monthOf } from '$lib/domain/weeks';
 import type { Database, Transaction } from '$lib/server/db';
+import { rowsOf } from '$lib/server/db/rows';
 
 /** The group key of "every person" in the rollups. */
 export const ALL_GROUPS = '00000000-0000-0000-0000-000000000000';
@@ -70,10 +71,6 @@ const LEVEL_KINDS = [
 	['contributing', METRIC_KINDS.contributing],
 	['leading', METRIC_KINDS.leading]
 ] as const;
-
-function rowsOf<Row>(result: unknown): Row[] {
-	return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
-}
 
 async function query<Row>(db: Database | Transaction, statement: SQL): Promise<Row[]> {
 	return rowsOf<Row>(await db.execute(statement));
@@ -160,6 +157,24 @@ async function readEvents(db: Database | Transaction, filters: DashboardFilters)
 /** The preset periods' lengths metric_person_recent keeps (12 weeks, 6 and 12 months). */
 const RECENT_WEEKS = [12, 26, 52];
 
+/**
+ * Move the recent periods on to end with `week` when they end earlier (metric_recent_roll);
+ * returns the week they end with now (null before the rollups exist).
+ */
+export async function rollRecentPeriods(
+	db: Database | Transaction,
+	week: string
+): Promise<string | null> {
+	const [asOf] = await query<{ week: string }>(
+		db,
+		sql`select week::text as week from metric_recent_as_of`
+	);
+	if (!asOf) return null;
+	if (asOf.week >= week) return asOf.week;
+	await db.execute(sql`select metric_recent_roll(${week}::date)`);
+	return week;
+}
+
 /** A period's absence factor: the fewest people whose contributions make half of them. */
 interface Absence {
 	factor: number;
@@ -182,12 +197,8 @@ async function readAbsence(
 	const { from, to } = filters;
 	const weeks = daysBetween(from, to) / 7 + 1;
 	if (RECENT_WEEKS.includes(weeks)) {
-		const [asOf] = await query<{ week: string }>(
-			db,
-			sql`select week::text as week from metric_recent_as_of`
-		);
-		if (asOf && asOf.week < to) await db.execute(sql`select metric_recent_roll(${to}::date)`);
-		if (asOf && asOf.week <= to) {
+		const asOf = await rollRecentPeriods(db, to);
+		if (asOf !== null && asOf <= to) {
 			const [row] = await query<{ total: number; contributors: number }>(
 				db,
 				sql`select coalesce(sum(value) filter (where kind = ${METRIC_KINDS.contributions}), 0)::int as total,
