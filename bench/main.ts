@@ -334,23 +334,34 @@ async function runPushOnly(root: string, size: Size): Promise<number> {
 	return 0;
 }
 
+/** The built app served on a PGlite database filled with `size.records`, and Chromium on it. */
+async function seededApp(root: string, cleanup: Cleanup, size: Size) {
+	log(
+		`filling the server's database (${thousands(size.records)} records, ${size.devices} people) …`
+	);
+	const dataDir = await tempDir(cleanup, 'server');
+	const handle = await createDatabase({ dataDir });
+	let seeded: Seeded;
+	try {
+		seeded = await seed(handle, size.records, size.devices);
+	} finally {
+		await handle.close();
+	}
+	const server: RunningServer = await startServer(root, { PGLITE_DIR: dataDir });
+	cleanup.add(() => server.stop());
+	log(`node build on ${server.origin}`);
+	const script = await bundleEntry(root);
+	const browser = await BenchBrowser.launch(script, server.origin);
+	cleanup.add(() => browser.close());
+	return { seeded, server, browser, script, dataDir };
+}
+
 /** `npm run bench -- sync`: the initial sync in the app alone, printed (docs/benchmarks.md untouched). */
 async function runSyncOnly(root: string, size: Size): Promise<number> {
 	const cleanup = new Cleanup();
 	try {
 		await buildIfNeeded(root, log);
-		const dataDir = await tempDir(cleanup, 'server');
-		const handle = await createDatabase({ dataDir });
-		let seeded: Seeded;
-		try {
-			seeded = await seed(handle, size.records, size.devices);
-		} finally {
-			await handle.close();
-		}
-		const server: RunningServer = await startServer(root, { PGLITE_DIR: dataDir });
-		cleanup.add(() => server.stop());
-		const browser = await BenchBrowser.launch(await bundleEntry(root), server.origin);
-		cleanup.add(() => browser.close());
+		const { seeded, browser } = await seededApp(root, cleanup, size);
 		log(`initial sync of ${thousands(size.records)} records in the app …`);
 		const initial = await initialSync(browser, seeded.syncPerson, {
 			records: size.records,
@@ -421,24 +432,7 @@ export async function runBenchmarks({ root, argv }: Options): Promise<number> {
 			pushes.push(onPostgres);
 		}
 
-		log(
-			`filling the server's database (${thousands(size.records)} records, ${size.devices} people) …`
-		);
-		const dataDir = await tempDir(cleanup, 'server');
-		const handle = await createDatabase({ dataDir });
-		let seeded: Seeded;
-		try {
-			seeded = await seed(handle, size.records, size.devices);
-		} finally {
-			await handle.close();
-		}
-
-		const server: RunningServer = await startServer(root, { PGLITE_DIR: dataDir });
-		cleanup.add(() => server.stop());
-		log(`node build on ${server.origin}`);
-		const script = await bundleEntry(root);
-		const browser = await BenchBrowser.launch(script, server.origin);
-		cleanup.add(() => browser.close());
+		const { seeded, server, browser, script, dataDir } = await seededApp(root, cleanup, size);
 		chromiumVersion = browser.browser.version();
 		try {
 			log(`local commit (${size.commits} runs) …`);
