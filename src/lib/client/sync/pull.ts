@@ -13,6 +13,9 @@ import type { SyncTransport } from './transport';
 /**
  * Bring the server's truth down, page by page from the cursor. Each page commits in one
  * Dexie transaction with its cursor, so an interrupted pull resumes where it stopped.
+ * The next page is asked for as soon as a page arrives (its answer says where the next one
+ * starts) and travels while this one is written: the network and IndexedDB work at once,
+ * one request in flight, and pages are still written one after the other, in order.
  * The first page also asks how many rows follow it, for the progress bar; later pages do
  * not (each count costs the server a query per table). Rows committed while the pull runs
  * arrive too: then `done` passes the first estimate and the total grows with it.
@@ -24,21 +27,28 @@ export async function pullChanges(
 	onProgress?: (progress: Progress) => void
 ): Promise<number> {
 	const deviceId = await db.deviceId();
-	let received = 0;
-	let total = 0;
-	for (let first = true; ; first = false) {
-		const cursor = (await db.getMeta('cursor')) ?? 0;
-		const page = await transport.pull({
+	const ask = (cursor: number, first: boolean) =>
+		transport.pull({
 			deviceId,
 			cursor,
 			limit: PULL_PAGE_SIZE,
 			...(first ? { count: true } : {})
 		});
+	let received = 0;
+	let total = 0;
+	let next = ask((await db.getMeta('cursor')) ?? 0, true);
+	for (let first = true; ; first = false) {
+		const page = await next;
+		const following = page.more ? ask(page.cursor, false) : null;
+		// Its failure is met when it is awaited, after this page; not an unhandled rejection.
+		following?.catch(() => {});
+		// Not written (a failure): neither is its cursor, and the next pull asks again.
 		received += await applyPage(db, actor, deviceId, page);
 		if (first) total = received + (page.remaining ?? 0);
 		total = Math.max(total, received);
 		onProgress?.({ done: received, total });
-		if (!page.more) return received;
+		if (!following) return received;
+		next = following;
 	}
 }
 
