@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+	absenceOf,
 	dashboardOf,
 	dashboardSearch,
 	levelOf,
@@ -332,3 +334,28 @@ describe('parseDashboardFilters', () => {
 });
 
 const uuid = '0190e6b1-2c3d-7abc-8def-0123456789ab';
+
+describe('absenceOf', () => {
+	it('takes the busiest people one by one until they carry half, as a histogram', () => {
+		fc.assert(
+			fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 60 }), (perPerson) => {
+				// The definition, person by person.
+				const busiestFirst = [...perPerson].sort((a, b) => b - a);
+				const total = busiestFirst.reduce((sum, count) => sum + count, 0);
+				let factor = 0;
+				let carried = 0;
+				while (carried * 2 < total) carried += busiestFirst[factor++];
+				const histogram = new Map<number, number>();
+				for (const count of perPerson) histogram.set(count, (histogram.get(count) ?? 0) + 1);
+				expect(
+					absenceOf([...histogram].map(([contributions, people]) => ({ contributions, people })))
+				).toEqual({
+					factor,
+					total,
+					contributors: perPerson.length,
+					topShare: total === 0 ? null : carried / total
+				});
+			})
+		);
+	});
+});

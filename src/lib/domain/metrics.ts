@@ -307,6 +307,38 @@ export function eventsOf(
 	return { months: months.map(rated), total: rated(total) };
 }
 
+/** How many people made exactly `contributions` contributions in a period. */
+export interface ContributionCount {
+	contributions: number;
+	people: number;
+}
+
+/**
+ * The absence factor from how many people made each number of contributions: the fewest
+ * people, busiest first, whose contributions are at least half of all of them.
+ */
+export function absenceOf(histogram: readonly ContributionCount[]): DashboardData['absence'] {
+	const busiestFirst = histogram
+		.filter((row) => row.people > 0 && row.contributions > 0)
+		.sort((a, b) => b.contributions - a.contributions);
+	const total = busiestFirst.reduce((sum, row) => sum + row.contributions * row.people, 0);
+	let factor = 0;
+	let carried = 0;
+	for (const row of busiestFirst) {
+		if (carried * 2 >= total) break;
+		// As many of these people as half the contributions still needs.
+		const taken = Math.min(row.people, Math.ceil((total - carried * 2) / (2 * row.contributions)));
+		factor += taken;
+		carried += taken * row.contributions;
+	}
+	return {
+		factor,
+		total,
+		contributors: sum(busiestFirst, 'people'),
+		topShare: ratio(carried, total)
+	};
+}
+
 /** Every number on the community dashboard, by the definitions above. */
 export function dashboardOf(
 	inputs: MetricInputs,
@@ -470,11 +502,9 @@ export function dashboardOf(
 	for (const c of contributions)
 		if (c.happenedOn >= from && c.happenedOn <= end)
 			perPerson.set(c.personId, (perPerson.get(c.personId) ?? 0) + 1);
-	const counts = [...perPerson.values()].sort((a, b) => b - a);
-	const total = counts.reduce((sum, count) => sum + count, 0);
-	let factor = 0;
-	let carried = 0;
-	while (total > 0 && carried * 2 < total) carried += counts[factor++];
+	const peoplePerCount = new Map<number, number>();
+	for (const count of perPerson.values())
+		peoplePerCount.set(count, (peoplePerCount.get(count) ?? 0) + 1);
 
 	return {
 		filters,
@@ -485,6 +515,8 @@ export function dashboardOf(
 		conversion: conversionOf([...conversionByMonth].map(([month, row]) => ({ month, ...row }))),
 		engagement: { counts: countLevels(nowLevels), series, promotions },
 		events: eventsOf([...eventMonths].map(([month, row]) => ({ month, ...row }))),
-		absence: { factor, total, contributors: perPerson.size, topShare: ratio(carried, total) }
+		absence: absenceOf(
+			[...peoplePerCount].map(([contributions, people]) => ({ contributions, people }))
+		)
 	};
 }

@@ -11,7 +11,7 @@
  *   month, check-ins per day, first check-in and whether it converted.
  * - metric_counts: per filter key (area key, country or '*', group or ALL_GROUPS) and day, how
  *   many people are active, new, newly inactive, at each engagement level, promoted, checked in
- *   for the first time, converted (METRIC_KINDS), and the contributions of the week. Each
+ *   for the first time, converted (METRIC_KINDS). Each
  *   trigger recomputes the touched person's flags for the weeks the change can reach (the
  *   windows are at most 16 weeks long) before and after, and adds the difference.
  * - metric_cohorts: retention pairs (first month, month contributed) per filter key.
@@ -28,10 +28,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
 	ENGAGEMENT_WEEKS,
 	RETENTION_MONTHS,
+	absenceOf,
 	conversionOf,
 	eventsOf,
 	monthsBetween,
 	weeksBetween,
+	type ContributionCount,
 	type DashboardData,
 	type DashboardFilters,
 	type LevelCounts
@@ -54,16 +56,8 @@ export const METRIC_KINDS = {
 	leading: 7,
 	promoted: 8,
 	firstCheckIn: 9,
-	converted: 10,
-	contributions: 11
+	converted: 10
 } as const;
-
-/**
- * metric_counts kinds above this are gaps: kind GAP_KINDS + g counts, per week, the people
- * contributing that week whose previous contribution was g weeks before (157: never, or 157
- * weeks or more before).
- */
-export const GAP_KINDS = 100;
 
 const LEVEL_KINDS = [
 	['exploring', METRIC_KINDS.exploring],
@@ -175,53 +169,27 @@ export async function rollRecentPeriods(
 	return week;
 }
 
-/** A period's absence factor: the fewest people whose contributions make half of them. */
-interface Absence {
-	factor: number;
-	total: number;
-	contributors: number;
-	carried: number;
-}
-
 /**
- * The absence factor. Contributions and distinct contributors come from metric_counts (kind 11,
- * and the gap kinds: the people whose previous week falls before the period); the factor walks
- * metric_recent_histogram from the busiest down when the period is a preset one ending with its
- * week (moved on first when the period ends later), else sums metric_person_weeks per person.
+ * The absence factor (domain/metrics.ts absenceOf) from how many people made each number of
+ * contributions in the period: metric_recent_histogram when the period is a preset one ending
+ * with its week (moved on first when the period ends later), else the people's weeks summed.
  */
 async function readAbsence(
 	db: Database | Transaction,
 	filters: DashboardFilters
-): Promise<Absence> {
+): Promise<DashboardData['absence']> {
 	const { area, country, group } = keysOf(filters);
 	const { from, to } = filters;
 	const weeks = daysBetween(from, to) / 7 + 1;
-	if (RECENT_WEEKS.includes(weeks)) {
-		const asOf = await rollRecentPeriods(db, to);
-		if (asOf !== null && asOf <= to) {
-			const [row] = await query<{ total: number; contributors: number }>(
+	if (RECENT_WEEKS.includes(weeks) && (await rollRecentPeriods(db, to)) === to)
+		return absenceOf(
+			await query<ContributionCount>(
 				db,
-				sql`select coalesce(sum(value) filter (where kind = ${METRIC_KINDS.contributions}), 0)::int as total,
-						coalesce(sum(value) filter (where kind > ${GAP_KINDS} and (kind - ${GAP_KINDS}) * 7 > day - ${from}::date), 0)::int as contributors
-					from metric_counts
+				sql`select contributions, people from metric_recent_histogram
 					where area = ${area} and country = ${country} and group_id = ${group}::uuid
-						and (kind = ${METRIC_KINDS.contributions} or kind > ${GAP_KINDS})
-						and day between ${from}::date and ${to}::date`
-			);
-			const total = Number(row.total);
-			const [top] = await query<{ factor: number; carried: number }>(
-				db,
-				sql`select factor, carried::float8 as carried
-					from metric_absence_top(${area}, ${country}, ${group}::uuid, ${weeks}, ${total})`
-			);
-			return {
-				factor: Number(top.factor),
-				total,
-				contributors: Number(row.contributors),
-				carried: Number(top.carried)
-			};
-		}
-	}
+						and weeks = ${weeks}`
+			)
+		);
 	const people: SQL[] = [];
 	if (filters.country !== null)
 		people.push(sql`exists (select 1 from people p
@@ -231,31 +199,16 @@ async function readAbsence(
 			where m.person_id = w.person_id and m.group_id = ${filters.groupId}::uuid
 				and m.status = 'member' and p.status = 'active')`);
 	const kept = people.length ? sql` and ${sql.join(people, sql` and `)}` : sql``;
-	const rows = await query<{ contributions: number; people: number }>(
-		db,
-		sql`select n as contributions, count(*)::int as people from (
-				select person_id, sum(contributions)::int as n from metric_person_weeks w
-				where area = ${area} and week between ${from}::date and ${to}::date${kept}
-				group by person_id
-			) as per group by n order by n desc`
+	return absenceOf(
+		await query<ContributionCount>(
+			db,
+			sql`select n as contributions, count(*)::int as people from (
+					select person_id, sum(contributions)::int as n from metric_person_weeks w
+					where area = ${area} and week between ${from}::date and ${to}::date${kept}
+					group by person_id
+				) as per group by n`
+		)
 	);
-	// Fewest people carrying half the contributions: walk the histogram from the busiest.
-	const histogram = rows.map((row) => ({
-		contributions: Number(row.contributions),
-		people: Number(row.people)
-	}));
-	const total = histogram.reduce((sum, row) => sum + row.contributions * row.people, 0);
-	const contributors = histogram.reduce((sum, row) => sum + row.people, 0);
-	let factor = 0;
-	let carried = 0;
-	for (const row of histogram) {
-		if (total === 0 || carried * 2 >= total) break;
-		const needed = Math.ceil((total - carried * 2) / (2 * row.contributions));
-		const taken = Math.min(row.people, needed);
-		factor += taken;
-		carried += taken * row.contributions;
-	}
-	return { factor, total, contributors, carried };
 }
 
 /** Every number on the community dashboard for these filters (domain/metrics.ts dashboardOf). */
@@ -338,12 +291,7 @@ export async function loadDashboard(
 			promotions: count(METRIC_KINDS.promoted, to)
 		},
 		events,
-		absence: {
-			factor: absence.factor,
-			total: absence.total,
-			contributors: absence.contributors,
-			topShare: ratio(absence.carried, absence.total)
-		}
+		absence
 	};
 }
 
