@@ -302,6 +302,56 @@ describe('progress', () => {
 		);
 	});
 
+	it('asks for the next page while one is written, and a failed page leaves the cursor behind it', async () => {
+		const phone = device();
+		const { transport } = transportFor(actor);
+		// One push each: a version per contribution, so pages of one row hold one each.
+		for (let index = 0; index < 4; index++) {
+			await runMutation(phone, actor, 'contribution.log', contribution(`Page filler ${index}`));
+			await pushOutbox(phone, transport);
+		}
+		// The server's pages cut small (a page never splits a version): a pull takes several.
+		const small: SyncTransport['pull'] = (request) => transport.pull({ ...request, limit: 1 });
+		const events: string[] = [];
+		const laptop = device();
+		let asked = 0;
+		const watching: SyncTransport = {
+			...transport,
+			pull: async (request) => {
+				asked += 1;
+				const page = asked;
+				events.push(`ask ${page} from ${request.cursor}`);
+				// The third page never comes: the network went away.
+				if (page === 3) throw new Error('offline');
+				const answer = await small(request);
+				events.push(`answer ${page}`);
+				return answer;
+			}
+		};
+		const setMeta = laptop.setMeta.bind(laptop);
+		laptop.setMeta = ((key, value) => {
+			if (key === 'cursor') events.push(`write ${String(value)}`);
+			return setMeta(key, value);
+		}) as typeof laptop.setMeta;
+		await expect(pullChanges(laptop, actor, watching)).rejects.toThrow('offline');
+		const writes = events.filter((event) => event.startsWith('write '));
+		expect(writes).toHaveLength(2);
+		const [first, second] = writes.map((event) => Number(event.slice('write '.length)));
+		// Page 2 was asked for (from page 1's cursor) before page 1 was written, and page 3
+		// before page 2 was: one request in flight, the pages written in order.
+		expect(events.indexOf(`ask 2 from ${first}`)).toBeGreaterThan(events.indexOf('answer 1'));
+		expect(events.indexOf(`ask 2 from ${first}`)).toBeLessThan(events.indexOf(`write ${first}`));
+		expect(events.indexOf(`ask 3 from ${second}`)).toBeLessThan(events.indexOf(`write ${second}`));
+		expect(events.indexOf(`ask 3 from ${second}`)).toBeGreaterThan(events.indexOf('answer 2'));
+		// Page 3 failed after page 2 was written: the cursor stays behind page 2.
+		expect(await laptop.getMeta('cursor')).toBe(second);
+		// The next pull goes on from there, and finishes.
+		await pullChanges(laptop, actor, { ...transport, pull: small });
+		const mine = await phone.contributions.toCollection().primaryKeys();
+		expect(await laptop.contributions.bulkGet(mine)).not.toContain(undefined);
+		expect(await laptop.getMeta('cursor')).toBeGreaterThan(second);
+	});
+
 	it('reports the phases of a running sync and clears them when it ends', async () => {
 		const db = device();
 		const { transport } = transportFor(actor);
