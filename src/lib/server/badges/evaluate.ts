@@ -13,8 +13,8 @@
  * is never given back by a machine. Awards are source 'rule', awardedBy null, evidence null,
  * awardedAt = the mutation time, written in the caller's transaction and version.
  *
- * Speed (target ≤ 5 ms per incoming contribution with 10M contributions): one statement,
- * one round trip, whatever the person's history. The process keeps the rule badges it last
+ * Speed (target ≤ 5 ms per incoming contribution with 10M contributions): one statement
+ * (in its savepoint: evaluateAwardsSafely), whatever the person's history. The process keeps the rule badges it last
  * read, and the statement recomputes their fingerprint (md5 of every badge's id, archived flag
  * and rule: a scan of the small `badges` table) and awards only if it is unchanged; otherwise
  * the rules are read again and the statement rebuilt (so any process's badge change is seen at
@@ -359,11 +359,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * evaluateAwards in a savepoint of its own: a failure is logged and rolls back only the
- * evaluation, never the contribution or check-in that asked for it. Once the rules are known,
- * the savepoint holds the one award statement; when the badges had changed, evaluateAwards runs
- * again in a savepoint of its own. (A statement sent on the transaction itself, even caught,
- * would fail the whole transaction on PostgreSQL: postgres.js rethrows a transaction's first
- * query error when it ends.)
+ * evaluation, never the contribution or check-in that asked for it. (A real savepoint: a
+ * statement that failed on the transaction itself, even caught, would fail the whole
+ * transaction on PostgreSQL, where postgres.js rethrows a transaction's first query error.)
  */
 export async function evaluateAwardsSafely(
 	tx: Transaction,
@@ -374,14 +372,6 @@ export async function evaluateAwardsSafely(
 ): Promise<string[]> {
 	try {
 		if (!UUID.test(personId)) throw new Error(`not a person id: ${personId}`);
-		const rules = known;
-		if (rules !== null) {
-			const statement = await tx.transaction((savepoint) =>
-				savepoint.execute(awardStatement(rules, personId, version, atMs, incoming))
-			);
-			const ids = awardedIds(statement, rules);
-			if (ids !== null) return ids;
-		}
 		return await tx.transaction((savepoint) =>
 			evaluateAwards(savepoint, personId, version, atMs, incoming)
 		);
