@@ -401,7 +401,7 @@ describe('when it runs', () => {
 	it('rolls back only the evaluation when its statement fails in the database', async () => {
 		const badge = await addRuleBadge(contributionsRule(1));
 		const person = await personWith(days(1));
-		await evaluate(await personWith([])); // the rules are known: the one-round-trip path
+		await evaluate(await personWith([])); // the rules are known: the statement runs at once
 		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
 		await handle.db.transaction(async (tx) => {
 			const version = await nextVersion(tx);
